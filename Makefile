@@ -1,0 +1,30 @@
+# Thin wrappers over CMake presets; see README.md. Every target first installs missing Debian packages.
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build demo test asan format clean
+
+all: build
+
+deps:
+	@bash scripts/install-deps.sh
+
+build: deps
+	@cmake --preset default >/dev/null
+	@cmake --build --preset default -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh build/default/cli/kc
+
+test: build
+	@ctest --preset default -j $(JOBS)
+
+asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+	@ctest --preset asan -j $(JOBS)
+
+format:
+	@git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	@rm -rf build

@@ -1,0 +1,27 @@
+// `kc eval`: the root module's exports as data (LANGUAGE.md 8a). Outputs of resources that do not
+// exist yet print as "(known after apply)".
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/session.h"
+
+namespace kc::cli {
+
+void add_eval_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<CommonOptions>();
+  auto format = std::make_shared<std::string>("json");
+  CLI::App* command = app.add_subcommand("eval", "Print the root module's exports as data");
+  add_common_options(*command, *options, true);
+  command->add_option("--format", *format, "Output format: json")->check(CLI::IsMember({"json"}));
+  command->callback([options, format, &exit_code] {
+    Session session(*options);
+    if (session.check()) {
+      if (std::optional<eval::DesiredState> desired = session.evaluate(nullptr)) {
+        std::cout << eval::exports_json(*desired).dump(2) << "\n";
+      }
+    }
+    exit_code = session.finish();
+  });
+}
+
+}  // namespace kc::cli

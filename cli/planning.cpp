@@ -1,0 +1,114 @@
+// Planning shared by plan/apply/destroy, and re-evaluation during apply.
+#include "cli/planning.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+
+#include "runtime/plan/diff.h"
+#include "runtime/plan/refresh.h"
+#include "runtime/plan/render_text.h"
+
+namespace kc::cli {
+
+std::map<std::string, sdk::Value> known_resources(const state::State& state) {
+  std::map<std::string, sdk::Value> known;
+  for (const auto& resource : state.resources)
+    known.emplace(resource.address, resource.attributes);
+  return known;
+}
+
+namespace {
+
+// Resources whose planned change makes their stored outputs stale: everything being replaced, and
+// updates whose provider says some output is unknown until applied.
+std::set<std::string> stale_outputs(const plan::Plan& plan) {
+  std::set<std::string> stale;
+  for (const auto& change : plan.changes) {
+    if (change.action == plan::Action::Replace ||
+        (change.action == plan::Action::Update && !change.after_unknown.empty())) {
+      stale.insert(change.address);
+    }
+  }
+  return stale;
+}
+
+}  // namespace
+
+std::optional<PlanRun> prepare_plan(Session& session, bool destroy) {
+  if (!session.check()) return std::nullopt;
+  diag::Diagnostics& diags = session.diagnostics();
+  PlanRun run;
+  run.backend = std::make_unique<state::LocalBackend>(
+      state::LocalBackend::default_path(session.module_dir()));
+  std::optional<state::State> loaded = run.backend->load(session.providers(), diags);
+  if (!loaded) return std::nullopt;
+  run.state = std::move(*loaded);
+
+  // Providers are configured from the module's evaluation, so evaluate once before refreshing.
+  std::map<std::string, sdk::Value> known = known_resources(run.state);
+  std::optional<eval::DesiredState> desired = session.evaluate(&known);
+  if (!desired || !session.configure_providers(*desired)) return std::nullopt;
+
+  run.drift = plan::refresh(run.state, session.providers(), diags);
+  if (diags.has_errors()) return std::nullopt;
+
+  if (destroy) {
+    run.plan = plan::make_destroy_plan(run.state, session.providers(), diags);
+    return diags.has_errors() ? std::nullopt : std::optional(std::move(run));
+  }
+
+  // Plan, then re-plan while some change turns known outputs stale: dependents must then see them
+  // as unknown. The stale set only grows, so this ends after at most one round per resource.
+  known = known_resources(run.state);
+  for (;;) {
+    diag::Diagnostics round;
+    desired = session.evaluate(&known, round);
+    if (desired) run.plan = plan::make_plan(*desired, run.state, session.providers(), round);
+    bool changed = false;
+    if (desired && !round.has_errors()) {
+      for (const std::string& address : stale_outputs(run.plan))
+        changed |= known.erase(address) > 0;
+    }
+    if (!changed) {
+      diags.append(round);
+      break;
+    }
+  }
+  return diags.has_errors() ? std::nullopt : std::optional(std::move(run));
+}
+
+std::optional<sdk::Value> ModuleResolver::resolve(const std::string& address,
+                                                  const state::State& current,
+                                                  diag::Diagnostics& diags) {
+  std::map<std::string, sdk::Value> known = known_resources(current);
+  std::optional<eval::DesiredState> desired = session_.evaluate(&known, diags);
+  if (!desired) return std::nullopt;
+  const eval::DesiredResource* resource = desired->find(address);
+  if (resource == nullptr) return std::nullopt;
+  return resource->attributes;
+}
+
+void store_outputs(Session& session, PlanRun& run) {
+  diag::Diagnostics& diags = session.diagnostics();
+  std::map<std::string, sdk::Value> known = known_resources(run.state);
+  std::optional<eval::DesiredState> desired = session.evaluate(&known, diags);
+  if (!desired) return;
+  run.state.outputs.clear();
+  for (const auto& output : desired->outputs)
+    run.state.outputs.emplace_back(output.name, output.value);
+  diags.append(run.backend->save(run.state));
+}
+
+void print_plan(const PlanRun& run, bool color) {
+  if (!run.drift.empty()) {
+    std::cout << "Objects changed outside kc since the last apply:\n";
+    for (const auto& address : run.drift)
+      std::cout << "  " << address << "\n";
+    std::cout << "\n";
+  }
+  std::cout << plan::render_plan_text(run.plan, color);
+}
+
+}  // namespace kc::cli

@@ -1,0 +1,51 @@
+// The planning steps `plan`, `apply` and `destroy` share: load and refresh the state, evaluate the
+// module with the outputs that are known, plan, and re-evaluate where a planned change makes a
+// known output unknown again. Also the InputResolver the executor uses during apply.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/session.h"
+#include "runtime/apply/resolver.h"
+#include "runtime/plan/plan.h"
+#include "runtime/state/local_backend.h"
+#include "runtime/state/state.h"
+
+namespace kc::cli {
+
+struct PlanRun {
+  std::unique_ptr<state::LocalBackend> backend;
+  state::State state;  // refreshed
+  std::vector<std::string> drift;
+  plan::Plan plan;
+};
+
+// nullopt when anything reported errors (already in the session's diagnostics).
+std::optional<PlanRun> prepare_plan(Session& session, bool destroy);
+
+// Stored attributes by address: the known outputs evaluation reads.
+std::map<std::string, sdk::Value> known_resources(const state::State& state);
+
+// Re-evaluates the module against the state as it is now, for inputs that were unknown at plan
+// time.
+class ModuleResolver final : public apply::InputResolver {
+ public:
+  explicit ModuleResolver(Session& session) : session_(session) {}
+  std::optional<sdk::Value> resolve(const std::string& address, const state::State& current,
+                                    diag::Diagnostics& diags) override;
+
+ private:
+  Session& session_;
+};
+
+// Evaluates the outputs against the applied state, stores them in it and saves it.
+void store_outputs(Session& session, PlanRun& run);
+
+// Prints the text form of the plan, noting drift found by the refresh.
+void print_plan(const PlanRun& run, bool color);
+
+}  // namespace kc::cli

@@ -1,0 +1,173 @@
+// Module loading (files, imports, cycles) and the sequencing of the compiler's phases.
+#include "compiler/driver/compilation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <filesystem>
+
+#include "compiler/sema/check.h"
+#include "compiler/syntax/parse.h"
+
+namespace kc::driver {
+
+namespace fs = std::filesystem;
+using diag::Code;
+
+namespace {
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::path(path), ec);
+  return ec ? path : p.string();
+}
+
+bool starts_with(const std::string& text, std::string_view prefix) {
+  return text.compare(0, prefix.size(), prefix) == 0;
+}
+
+}  // namespace
+
+Compilation::Compilation(CompileOptions options, const sdk::SchemaSource& schemas,
+                         const FileSystem& fs)
+    : options_(std::move(options)), schemas_(schemas), fs_(fs) {}
+
+void Compilation::check() {
+  const std::string& root = options_.path;
+  module_dir_ = fs_.is_directory(root) ? root : fs::path(root).parent_path().string();
+  if (module_dir_.empty()) module_dir_ = ".";
+  int32_t index = load_module(root, source::display_path(root), source::Span{});
+  program_.root = index < 0 ? 0 : static_cast<uint32_t>(index);
+  // Checking a tree that syntax errors cut short mostly reports their echoes (a block closed too
+  // early misses its required fields), so a module with syntax errors stops here.
+  if (index < 0 || diagnostics_.has_errors()) return;
+  checked_ = sema::check(program_, schemas_, diagnostics_);
+}
+
+eval::DesiredState Compilation::evaluate(const eval::EvalInputs& inputs,
+                                         diag::Diagnostics& diagnostics) {
+  if (!checked_) return {};
+  return eval::evaluate(*checked_, schemas_, inputs, diagnostics);
+}
+
+int32_t Compilation::load_module(const std::string& path, const std::string& name,
+                                 source::Span site) {
+  std::string key = canonical(path);
+  if (auto it = std::find(loading_.begin(), loading_.end(), key); it != loading_.end()) {
+    std::string chain;
+    for (auto step = it; step != loading_.end(); ++step) {
+      chain += program_.modules[module_by_path_[*step]].name + " -> ";
+    }
+    diagnostics_.error(Code::E0203, site, fmt::format("import cycle: {}{}", chain, name))
+        .with_label("this import closes the cycle");
+    return sema::kNoModule;
+  }
+  if (auto it = module_by_path_.find(key); it != module_by_path_.end()) return it->second;
+
+  std::vector<std::string> paths;
+  std::string dir;
+  if (fs_.is_directory(path)) {
+    paths = fs_.kcl_files(path);
+    dir = path;
+    if (paths.empty()) {
+      diagnostics_.error(Code::E0202, site, fmt::format("no .kcl files in `{}`", name));
+      return sema::kNoModule;
+    }
+  } else if (fs_.is_file(path)) {
+    paths.push_back(path);
+    dir = fs::path(path).parent_path().string();
+    if (dir.empty()) dir = ".";
+  } else {
+    diagnostics_.error(Code::E0202, site, fmt::format("module `{}` not found", name))
+        .with_label("no such file or directory");
+    return sema::kNoModule;
+  }
+
+  auto index = static_cast<int32_t>(program_.modules.size());
+  program_.modules.push_back(sema::SourceModule{name, dir, {}, {}});
+  module_by_path_[key] = index;
+  loading_.push_back(key);
+
+  for (const std::string& file_path : paths) {
+    std::optional<std::string> text = fs_.read(file_path);
+    if (!text) {
+      diagnostics_.error(Code::E0202, site, fmt::format("cannot read `{}`", file_path));
+      continue;
+    }
+    source::FileId id = sources_.add(source::display_path(file_path), std::move(*text));
+    syntax::ParseResult parsed = syntax::parse(sources_, id);
+    diagnostics_.append(parsed.diagnostics);
+    files_.push_back(std::move(parsed.file));
+    program_.modules[index].files.push_back(&files_.back());
+  }
+
+  // Imports are loaded after the module's own files so that a cycle names complete modules.
+  for (uint32_t f = 0; f < program_.modules[index].files.size(); ++f) {
+    const ast::File& file = *program_.modules[index].files[f];
+    for (uint32_t d = 0; d < file.decls.size(); ++d) {
+      const auto* import = std::get_if<ast::Import>(&file.decls[d].node);
+      if (import == nullptr) continue;
+      int32_t target = sema::kNoModule;
+      if (auto resolved = resolve_import(import->path, dir)) {
+        target = load_module(*resolved, import->path, import->path_span);
+      } else {
+        auto& d_ = diagnostics_.error(Code::E0202, import->path_span,
+                                      fmt::format("import `{}` not found", import->path));
+        if (starts_with(import->path, "std/")) {
+          d_.with_note("the standard library has no such module");
+        } else if (!starts_with(import->path, "./") && !starts_with(import->path, "../")) {
+          d_.with_note(fmt::format(
+              "write `./{0}` for a module beside this file, or `std/{0}` for the standard library",
+              import->path));
+        } else {
+          d_.with_label(fmt::format("looked for `{}.kcl` and a directory `{}` in `{}`",
+                                    import->path, import->path, source::display_path(dir)));
+        }
+      }
+      program_.modules[index].imports[{f, d}] = target;
+    }
+  }
+  loading_.pop_back();
+  return index;
+}
+
+std::optional<std::string> Compilation::resolve_import(const std::string& spec,
+                                                       const std::string& from_dir) const {
+  std::vector<std::string> bases;
+  std::string rest = spec;
+  if (starts_with(spec, "std/")) {
+    bases = options_.stdlib_dirs;
+  } else if (starts_with(spec, "./") || starts_with(spec, "../")) {
+    bases.push_back(from_dir);
+  } else {
+    return std::nullopt;
+  }
+  for (const std::string& base : bases) {
+    fs::path candidate = fs::path(base) / rest;
+    if (candidate.extension() == ".kcl") {
+      if (fs_.is_file(candidate.string())) return candidate.string();
+      continue;
+    }
+    fs::path file = candidate;
+    file += ".kcl";
+    if (fs_.is_file(file.string())) return file.string();
+    if (fs_.is_directory(candidate.string())) return candidate.string();
+  }
+  return std::nullopt;
+}
+
+std::string Compilation::dump_ast() const {
+  std::string out;
+  if (program_.modules.empty()) return out;
+  for (const ast::File* file : program_.modules[program_.root].files) {
+    out += fmt::format("file {}\n", sources_.file(file->file).path());
+    out += syntax::dump(*file, sources_);
+  }
+  return out;
+}
+
+std::string Compilation::dump_types() const {
+  return checked_ ? sema::dump_types(*checked_) : std::string();
+}
+
+}  // namespace kc::driver

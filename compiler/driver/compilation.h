@@ -1,0 +1,71 @@
+// Compilation: runs the compiler's phases for one root module — load and parse (with imports),
+// check, evaluate — and owns everything they produce. Single-threaded. The CLI and (later) the
+// language server drive the compiler only through this class.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "compiler/driver/file_system.h"
+#include "compiler/eval/evaluate.h"
+#include "compiler/sema/checked.h"
+#include "compiler/sema/program.h"
+#include "compiler/source/source.h"
+#include "compiler/syntax/ast.h"
+#include "providers/sdk/schema.h"
+
+namespace kc::driver {
+
+struct CompileOptions {
+  std::string path = ".";                // the root module: a directory or a .kcl file
+  std::vector<std::string> stdlib_dirs;  // searched in order for `std/...` imports
+};
+
+class Compilation {
+ public:
+  Compilation(CompileOptions options, const sdk::SchemaSource& schemas, const FileSystem& fs);
+
+  // Loads the root module and everything it imports, parses and checks it. Diagnostics accumulate;
+  // a missing root module is an E0202 without a span. Checking is skipped when loading or parsing
+  // reported errors (checked() stays null).
+  void check();
+  // Evaluates the checked root module, reporting into `diagnostics` (the compilation's own, or a
+  // scratch list for re-evaluations). Call after check(); may be called again with other inputs
+  // (the runtime re-evaluates once outputs of new resources are known).
+  eval::DesiredState evaluate(const eval::EvalInputs& inputs, diag::Diagnostics& diagnostics);
+
+  source::SourceManager& sources() { return sources_; }
+  diag::Diagnostics& diagnostics() { return diagnostics_; }
+  // The root module's directory: where `.kc/` (state, provider data) lives.
+  const std::string& module_dir() const { return module_dir_; }
+  const sema::CheckedProgram* checked() const { return checked_ ? &*checked_ : nullptr; }
+
+  std::string dump_ast() const;    // every file of the root module
+  std::string dump_types() const;  // every module's symbols
+
+ private:
+  // Loads the module at `path` (file or directory); returns its index, or kNoModule after
+  // reporting E0202 at `site`.
+  int32_t load_module(const std::string& path, const std::string& name, source::Span site);
+  std::optional<std::string> resolve_import(const std::string& spec,
+                                            const std::string& from_dir) const;
+
+  CompileOptions options_;
+  const sdk::SchemaSource& schemas_;
+  const FileSystem& fs_;
+  source::SourceManager sources_;
+  diag::Diagnostics diagnostics_;
+  std::deque<ast::File> files_;  // stable addresses: sema::Program points into it
+  sema::Program program_;
+  std::map<std::string, int32_t> module_by_path_;  // canonical path -> module index
+  std::vector<std::string> loading_;               // canonical paths being loaded (cycle check)
+  std::optional<sema::CheckedProgram> checked_;
+  std::string module_dir_ = ".";
+};
+
+}  // namespace kc::driver

@@ -1,0 +1,612 @@
+// The checker: declares every module's symbols, then types each declaration lazily (so order of
+// declaration does not matter), expression by expression, with the expected type pushed down.
+#include "compiler/sema/check.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "compiler/sema/suggest.h"
+
+namespace kc::sema {
+namespace {
+
+using ast::ExprId;
+using diag::Code;
+using source::Span;
+
+std::string ticked(std::string_view text) {
+  return fmt::format("`{}`", text);
+}
+
+std::optional<TypeKind> domain_kind(ast::DomainLit::Kind kind) {
+  switch (kind) {
+    case ast::DomainLit::Kind::Duration:
+      return TypeKind::Duration;
+    case ast::DomainLit::Kind::Bytes:
+      return TypeKind::Bytes;
+    case ast::DomainLit::Kind::Percent:
+      return TypeKind::Percent;
+    case ast::DomainLit::Kind::Version:
+      return TypeKind::Version;
+    case ast::DomainLit::Kind::Ip:
+      return TypeKind::Ip;
+    case ast::DomainLit::Kind::Cidr:
+      return TypeKind::Cidr;
+  }
+  return std::nullopt;
+}
+
+// Whether `text` is a valid literal of the domain type `kind`; fills `error` when not.
+bool parses_as(TypeKind kind, const std::string& text, std::string* error) {
+  switch (kind) {
+    case TypeKind::Duration:
+      return sdk::parse_duration(text, error).has_value();
+    case TypeKind::Bytes:
+      return sdk::parse_bytes(text, error).has_value();
+    case TypeKind::Percent:
+      return sdk::parse_percent(text, error).has_value();
+    case TypeKind::Version:
+      return sdk::parse_version(text, error).has_value();
+    case TypeKind::Ip:
+      return sdk::parse_ip(text, error).has_value();
+    case TypeKind::Cidr:
+      return sdk::parse_cidr(text, error).has_value();
+    default:
+      return false;
+  }
+}
+
+bool is_domain(TypeKind kind) {
+  return kind >= TypeKind::Duration && kind <= TypeKind::Cidr;
+}
+
+class Checker {
+ public:
+  Checker(const Program& program, const sdk::SchemaSource& schemas, diag::Diagnostics& diags,
+          CheckedProgram& out)
+      : program_(program), schemas_(schemas), diags_(diags), out_(out), types_(out.types) {}
+
+  void run() {
+    out_.modules.resize(program_.modules.size());
+    states_.resize(program_.modules.size());
+    for (uint32_t m = 0; m < program_.modules.size(); ++m)
+      declare(m);
+    for (uint32_t m = 0; m < program_.modules.size(); ++m) {
+      for (uint32_t s = 0; s < out_.modules[m].symbols.size(); ++s)
+        symbol_type(m, s);
+    }
+  }
+
+ private:
+  enum class State : uint8_t { Unvisited, InProgress, Done };
+
+  const ast::File& file(uint32_t m, uint32_t f) const { return *program_.modules[m].files[f]; }
+
+  void declare(uint32_t m) {
+    const SourceModule& module = program_.modules[m];
+    CheckedModule& checked = out_.modules[m];
+    std::map<std::string, Span> outputs;
+    for (uint32_t f = 0; f < module.files.size(); ++f) {
+      const ast::File& ast_file = *module.files[f];
+      checked.expr_types.emplace_back(ast_file.exprs.size(), types_.error());
+      checked.names.emplace_back();
+      for (uint32_t d = 0; d < ast_file.decls.size(); ++d) {
+        const ast::Decl& decl = ast_file.decls[d];
+        const ast::Name* name = decl.name();
+        if (name == nullptr || name->text.empty()) continue;
+        Symbol symbol;
+        symbol.name = name->text;
+        symbol.file = f;
+        symbol.decl = d;
+        symbol.span = name->span;
+        symbol.type = types_.error();
+        std::visit(
+            [&](const auto& node) {
+              using T = std::decay_t<decltype(node)>;
+              if constexpr (std::is_same_v<T, ast::Import>) {
+                symbol.kind = SymbolKind::Import;
+                auto it = module.imports.find({f, d});
+                symbol.module = it == module.imports.end() ? kNoModule : it->second;
+              } else if constexpr (std::is_same_v<T, ast::Let>) {
+                symbol.kind = SymbolKind::Let;
+              } else if constexpr (std::is_same_v<T, ast::Param>) {
+                symbol.kind = SymbolKind::Param;
+              } else if constexpr (std::is_same_v<T, ast::Export>) {
+                symbol.kind = SymbolKind::Export;
+              } else {
+                symbol.kind = SymbolKind::Output;
+              }
+            },
+            decl.node);
+        if (symbol.kind == SymbolKind::Output) {
+          // Outputs have a namespace of their own: they are not names an expression can read.
+          auto [it, fresh] = outputs.emplace(symbol.name, symbol.span);
+          if (!fresh) report_duplicate("output", symbol.name, symbol.span, it->second);
+        } else if (const Symbol* first = checked.find(symbol.name)) {
+          report_duplicate("name", symbol.name, symbol.span, first->span);
+        } else {
+          checked.by_name.emplace(symbol.name, static_cast<uint32_t>(checked.symbols.size()));
+        }
+        checked.symbols.push_back(std::move(symbol));
+        states_[m].push_back(State::Unvisited);
+      }
+    }
+  }
+
+  void report_duplicate(std::string_view what, const std::string& name, Span at, Span first) {
+    diags_.error(Code::E0204, at, fmt::format("{} {} is declared twice", what, ticked(name)))
+        .with_label("declared again here")
+        .with_secondary(first, "first declared here");
+  }
+
+  TypeId symbol_type(uint32_t m, uint32_t s) {
+    Symbol& symbol = out_.modules[m].symbols[s];
+    if (states_[m][s] == State::Done) return symbol.type;
+    // A declaration that needs its own type is a cycle; evaluation reports it (E0402) with the
+    // whole chain, so here it only stops the recursion.
+    if (states_[m][s] == State::InProgress) return types_.error();
+    states_[m][s] = State::InProgress;
+    const ast::Decl& decl = file(m, symbol.file).decls[symbol.decl];
+    TypeId type = types_.error();
+    uint32_t f = symbol.file;
+    std::visit(
+        [&](const auto& node) {
+          using T = std::decay_t<decltype(node)>;
+          if constexpr (std::is_same_v<T, ast::Import>) {
+            if (symbol.module != kNoModule) type = types_.module(symbol.module);
+          } else if constexpr (std::is_same_v<T, ast::Let>) {
+            if (node.type) {
+              type = resolve_type(m, f, *node.type);
+              check_against(m, f, node.value, type);
+            } else {
+              type = infer(m, f, node.value, std::nullopt);
+            }
+          } else if constexpr (std::is_same_v<T, ast::Param>) {
+            type = resolve_type(m, f, node.type);
+            if (node.default_value) check_against(m, f, *node.default_value, type);
+          } else {
+            type = infer(m, f, node.value, std::nullopt);
+          }
+        },
+        decl.node);
+    // Re-fetch: inference may have grown nothing, but keep the reference use obviously safe.
+    out_.modules[m].symbols[s].type = type;
+    states_[m][s] = State::Done;
+    return type;
+  }
+
+  // Types `expr` with `expected` pushed down and reports E0301 when the result does not fit.
+  void check_against(uint32_t m, uint32_t f, ExprId expr, TypeId expected) {
+    TypeId actual = infer(m, f, expr, expected);
+    if (!types_.assignable(actual, expected)) {
+      diags_
+          .error(Code::E0301, file(m, f).expr(expr).span,
+                 fmt::format("expected {}, found {}", ticked(types_.to_string(expected)),
+                             ticked(types_.to_string(actual))))
+          .with_label(fmt::format("this is {}", ticked(types_.to_string(actual))));
+    }
+  }
+
+  TypeId resolve_type(uint32_t m, uint32_t f, ast::TypeExprId id) {
+    const ast::TypeExpr& t = file(m, f).type(id);
+    switch (t.kind) {
+      case ast::TypeExpr::Kind::Error:
+        return types_.error();
+      case ast::TypeExpr::Kind::Named: {
+        if (auto kind = primitive_kind(t.name.text)) return types_.primitive(*kind);
+        std::vector<std::string> names = {"any",     "bool",     "int",   "float",
+                                          "string",  "duration", "bytes", "percent",
+                                          "version", "ip",       "cidr"};
+        auto& d = diags_.error(Code::E0201, t.name.span,
+                               fmt::format("unknown type {}", ticked(t.name.text)));
+        if (auto best = closest(t.name.text, names)) {
+          d.with_label(fmt::format("did you mean {}?", ticked(*best)))
+              .with_fix(fmt::format("replace with {}", ticked(*best)), t.name.span, *best);
+        }
+        return types_.error();
+      }
+      case ast::TypeExpr::Kind::List:
+        return types_.list_of(resolve_type(m, f, t.element));
+      case ast::TypeExpr::Kind::Map:
+        return types_.map_of(resolve_type(m, f, t.element));
+      case ast::TypeExpr::Kind::Optional:
+        return types_.optional_of(resolve_type(m, f, t.element));
+    }
+    return types_.error();
+  }
+
+  TypeId infer(uint32_t m, uint32_t f, ExprId id, std::optional<TypeId> expected) {
+    bool module_allowed = std::exchange(module_allowed_, false);
+    TypeId type = infer_uncached(m, f, id, expected);
+    if (!module_allowed && types_.kind(type) == TypeKind::Module) {
+      diags_.error(Code::E0301, file(m, f).expr(id).span, "a module is not a value")
+          .with_label(fmt::format("read an export of it instead: {}", ticked("module.name")));
+      type = types_.error();
+    }
+    out_.modules[m].expr_types[f][id.index] = type;
+    return type;
+  }
+
+  TypeId infer_uncached(uint32_t m, uint32_t f, ExprId id, std::optional<TypeId> expected) {
+    const ast::Expr& expr = file(m, f).expr(id);
+    return std::visit(
+        [&](const auto& node) -> TypeId {
+          using T = std::decay_t<decltype(node)>;
+          if constexpr (std::is_same_v<T, ast::Error>) {
+            return types_.error();
+          } else if constexpr (std::is_same_v<T, ast::IntLit>) {
+            return types_.primitive(TypeKind::Int);
+          } else if constexpr (std::is_same_v<T, ast::FloatLit>) {
+            return types_.primitive(TypeKind::Float);
+          } else if constexpr (std::is_same_v<T, ast::StringLit>) {
+            return string_literal(node, expr.span, expected);
+          } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
+            return types_.primitive(TypeKind::Bool);
+          } else if constexpr (std::is_same_v<T, ast::NullLit>) {
+            return types_.primitive(TypeKind::Null);
+          } else if constexpr (std::is_same_v<T, ast::DomainLit>) {
+            auto kind = domain_kind(node.kind);
+            return kind ? types_.primitive(*kind) : types_.error();
+          } else if constexpr (std::is_same_v<T, ast::ListLit>) {
+            return list_literal(m, f, node, expected);
+          } else if constexpr (std::is_same_v<T, ast::RecordLit>) {
+            return record_literal(m, f, node, expected);
+          } else if constexpr (std::is_same_v<T, ast::NameRef>) {
+            return name_ref(m, f, id, node);
+          } else if constexpr (std::is_same_v<T, ast::Member>) {
+            return member(m, f, node);
+          } else {
+            static_assert(std::is_same_v<T, ast::ResourceExpr>);
+            return resource(m, f, node);
+          }
+        },
+        expr.node);
+  }
+
+  // A string literal where a domain type is expected is that type, parsed at check time
+  // (LANGUAGE.md 2): `pod_cidr = "fd00:10::/56"`.
+  TypeId string_literal(const ast::StringLit& lit, Span span, std::optional<TypeId> expected) {
+    TypeId string_type = types_.primitive(TypeKind::String);
+    if (!expected) return string_type;
+    TypeId target = *expected;
+    if (types_.kind(target) == TypeKind::Optional) target = types_.get(target).element;
+    TypeKind kind = types_.kind(target);
+    if (!is_domain(kind)) return string_type;
+    std::string error;
+    if (parses_as(kind, lit.value, &error)) return target;
+    diags_
+        .error(Code::E0301, span,
+               fmt::format("{} is not a valid {}", ticked("\"" + lit.value + "\""),
+                           types_.to_string(target)))
+        .with_label(error);
+    return types_.error();
+  }
+
+  TypeId common_type(TypeId a, TypeId b) {
+    if (types_.kind(a) == TypeKind::Never) return b;
+    if (types_.assignable(b, a)) return a;
+    if (types_.assignable(a, b)) return b;
+    return types_.any();
+  }
+
+  TypeId list_literal(uint32_t m, uint32_t f, const ast::ListLit& list,
+                      std::optional<TypeId> expected) {
+    std::optional<TypeId> element_expected;
+    if (expected && types_.kind(*expected) == TypeKind::List) {
+      element_expected = types_.get(*expected).element;
+    }
+    TypeId element = types_.primitive(TypeKind::Never);
+    for (ExprId item : list.items)
+      element = common_type(element, infer(m, f, item, element_expected));
+    return types_.list_of(element);
+  }
+
+  TypeId record_literal(uint32_t m, uint32_t f, const ast::RecordLit& record,
+                        std::optional<TypeId> expected) {
+    if (record.schema) {
+      diags_.error(Code::E0201, record.schema->span,
+                   fmt::format("unknown schema {}", ticked(record.schema->text)));
+    }
+    std::optional<TypeId> value_expected;
+    if (expected && types_.kind(*expected) == TypeKind::Map) {
+      value_expected = types_.get(*expected).element;
+    }
+    Type type;
+    type.kind = TypeKind::Record;
+    std::map<std::string, Span> seen;
+    for (const ast::FieldAssign& item : file(m, f).body(record.body).items) {
+      TypeId value = infer(m, f, item.value, value_expected);
+      if (!note_field(seen, item, "field")) continue;
+      type.fields.emplace_back(item.field.text, value);
+    }
+    return record.schema ? types_.error() : types_.intern(std::move(type));
+  }
+
+  // Records a field as set; reports E0305 and returns false when it was set before.
+  bool note_field(std::map<std::string, Span>& seen, const ast::FieldAssign& item,
+                  std::string_view what) {
+    auto [it, fresh] = seen.emplace(item.field.text, item.field.span);
+    if (fresh) return true;
+    diags_
+        .error(Code::E0305, item.field.span,
+               fmt::format("{} {} is set twice", what, ticked(item.field.text)))
+        .with_label("set again here")
+        .with_secondary(it->second, "first set here");
+    return false;
+  }
+
+  TypeId name_ref(uint32_t m, uint32_t f, ExprId id, const ast::NameRef& ref) {
+    CheckedModule& module = out_.modules[m];
+    auto it = module.by_name.find(ref.name.text);
+    if (it == module.by_name.end()) {
+      std::vector<std::string> candidates;
+      for (const auto& entry : module.by_name)
+        candidates.push_back(entry.first);
+      auto& d = diags_.error(Code::E0201, ref.name.span,
+                             fmt::format("unknown name {}", ticked(ref.name.text)));
+      if (auto best = closest(ref.name.text, candidates)) {
+        d.with_label(fmt::format("did you mean {}?", ticked(*best)))
+            .with_fix(fmt::format("replace with {}", ticked(*best)), ref.name.span, *best);
+      }
+      module.names[f][id.index] = NameTarget{m, -1};
+      return types_.error();
+    }
+    module.names[f][id.index] = NameTarget{m, static_cast<int32_t>(it->second)};
+    return symbol_type(m, it->second);
+  }
+
+  TypeId member(uint32_t m, uint32_t f, const ast::Member& node) {
+    module_allowed_ = true;  // `mod.name` is the one place a module may stand
+    TypeId object = infer(m, f, node.object, std::nullopt);
+    const Type type = types_.get(object);  // a copy: checking below may intern new types
+    const std::string& name = node.member.text;
+    Span at = node.member.span;
+    switch (type.kind) {
+      case TypeKind::Error:
+      case TypeKind::Any:
+        return object;
+      case TypeKind::Module: {
+        const CheckedModule& target = out_.modules[type.module_index];
+        const Symbol* symbol = target.find(name);
+        if (symbol && symbol->kind == SymbolKind::Export) {
+          return symbol_type(type.module_index,
+                             static_cast<uint32_t>(symbol - target.symbols.data()));
+        }
+        std::vector<std::string> exports;
+        for (const auto& s : target.symbols) {
+          if (s.kind == SymbolKind::Export) exports.push_back(s.name);
+        }
+        return unknown_member(
+            Code::E0201, at, name,
+            fmt::format("module {} has no export {}",
+                        ticked(program_.modules[type.module_index].name), ticked(name)),
+            exports);
+      }
+      case TypeKind::Resource: {
+        const sdk::ResourceSchema* schema = schemas_.find_resource(type.name);
+        if (schema == nullptr) return types_.error();
+        if (const sdk::AttributeSchema* attr = schema->find(name)) {
+          return types_.from_schema(attr->type);
+        }
+        std::vector<std::string> names;
+        for (const auto& a : schema->attributes)
+          names.push_back(a.name);
+        return unknown_member(
+            Code::E0302, at, name,
+            fmt::format("{} has no attribute {}", ticked(type.name), ticked(name)), names);
+      }
+      case TypeKind::Record: {
+        std::vector<std::string> names;
+        for (const auto& [field, field_type] : type.fields) {
+          if (field == name) return field_type;
+          names.push_back(field);
+        }
+        return unknown_member(Code::E0302, at, name,
+                              fmt::format("record has no field {}", ticked(name)), names);
+      }
+      case TypeKind::Map:
+        return type.element;
+      default:
+        diags_
+            .error(Code::E0301, at,
+                   fmt::format("{} has no fields", ticked(types_.to_string(object))))
+            .with_label(fmt::format("cannot read {} here", ticked("." + name)));
+        return types_.error();
+    }
+  }
+
+  TypeId unknown_member(Code code, Span at, const std::string& name, std::string message,
+                        const std::vector<std::string>& candidates) {
+    auto& d = diags_.error(code, at, std::move(message));
+    if (auto best = closest(name, candidates)) {
+      d.with_label(fmt::format("did you mean {}?", ticked(*best)))
+          .with_fix(fmt::format("replace with {}", ticked(*best)), at, *best);
+    }
+    return types_.error();
+  }
+
+  TypeId resource(uint32_t m, uint32_t f, const ast::ResourceExpr& node) {
+    std::string type_name = node.provider.text + "." + node.kind.text;
+    Span type_span = Span::cover(node.provider.span, node.kind.span);
+    const sdk::ResourceSchema* schema = schemas_.find_resource(type_name);
+    const ast::Body& body = file(m, f).body(node.body);
+    if (schema == nullptr) {
+      auto& d = diags_.error(Code::E0201, type_span,
+                             fmt::format("unknown resource type {}", ticked(type_name)));
+      if (auto best = closest(type_name, schemas_.resource_types())) {
+        d.with_label(fmt::format("did you mean {}?", ticked(*best)))
+            .with_fix(fmt::format("replace with {}", ticked(*best)), type_span, *best);
+      }
+      for (const auto& item : body.items)
+        infer(m, f, item.value, std::nullopt);
+      return types_.error();
+    }
+    std::string provider = node.provider.text;
+    std::map<std::string, Span> seen;
+    std::set<std::string> suggested;  // attributes offered as "did you mean" for unknown ones
+    for (const ast::FieldAssign& item : body.items) {
+      const std::string& name = item.field.text;
+      bool first_time = note_field(seen, item, "attribute");
+      if (name == kDependsOn) {
+        check_depends_on(m, f, item);
+      } else if (name == kLifecycle) {
+        check_lifecycle(m, f, item);
+      } else if (const sdk::AttributeSchema* attr = schema->find(name); attr && attr->is_input()) {
+        TypeId want = types_.from_schema(attr->type);
+        if (attr->presence == sdk::AttributeSchema::Presence::Optional) {
+          want = types_.optional_of(want);
+        }
+        TypeId got = infer(m, f, item.value, want);
+        if (first_time && !types_.assignable(got, want)) {
+          diags_
+              .error(Code::E0301, file(m, f).expr(item.value).span,
+                     fmt::format("expected {}, found {}", ticked(types_.to_string(want)),
+                                 ticked(types_.to_string(got))))
+              .with_label(fmt::format("this is {}", ticked(types_.to_string(got))))
+              .with_note(fmt::format("the {} provider declares {} as {}", ticked(provider),
+                                     ticked(type_name + "." + name),
+                                     ticked(types_.to_string(want))));
+        }
+      } else if (attr) {
+        infer(m, f, item.value, std::nullopt);
+        diags_
+            .error(Code::E0302, item.field.span,
+                   fmt::format("{} is an output of {} and cannot be set", ticked(name),
+                               ticked(type_name)))
+            .with_label("set by the provider after apply");
+      } else {
+        infer(m, f, item.value, std::nullopt);
+        std::vector<std::string> inputs = {kDependsOn, kLifecycle};
+        for (const auto& a : schema->attributes) {
+          if (a.is_input()) inputs.push_back(a.name);
+        }
+        if (auto best = closest(name, inputs)) suggested.insert(*best);
+        unknown_member(Code::E0302, item.field.span, name,
+                       fmt::format("unknown attribute {} in {}", ticked(name), ticked(type_name)),
+                       inputs);
+      }
+    }
+    for (const auto& attr : schema->attributes) {
+      // A misspelt attribute already says "did you mean"; its absence is the same mistake.
+      if (attr.presence != sdk::AttributeSchema::Presence::Required || seen.count(attr.name) ||
+          suggested.count(attr.name)) {
+        continue;
+      }
+      diags_
+          .error(Code::E0303, Span::cover(type_span, node.label.span),
+                 fmt::format("missing required attribute {} in {}", ticked(attr.name),
+                             ticked(type_name)))
+          .with_label(fmt::format(
+              "{} needs {}", ticked(type_name),
+              ticked(attr.name + ": " + types_.to_string(types_.from_schema(attr.type)))));
+    }
+    return types_.resource(type_name);
+  }
+
+  void check_depends_on(uint32_t m, uint32_t f, const ast::FieldAssign& item) {
+    TypeId got = infer(m, f, item.value, std::nullopt);
+    const Type& type = types_.get(got);
+    bool ok = type.kind == TypeKind::Error ||
+              (type.kind == TypeKind::List && (types_.kind(type.element) == TypeKind::Resource ||
+                                               types_.kind(type.element) == TypeKind::Never ||
+                                               types_.kind(type.element) == TypeKind::Error));
+    if (!ok) {
+      diags_.error(Code::E0301, file(m, f).expr(item.value).span,
+                   fmt::format("{} takes a list of resources, found {}", ticked(kDependsOn),
+                               ticked(types_.to_string(got))));
+    }
+  }
+
+  void check_lifecycle(uint32_t m, uint32_t f, const ast::FieldAssign& item) {
+    const ast::Expr& value = file(m, f).expr(item.value);
+    const auto* record = std::get_if<ast::RecordLit>(&value.node);
+    if (record == nullptr || record->schema) {
+      infer(m, f, item.value, std::nullopt);
+      diags_.error(Code::E0301, value.span,
+                   fmt::format("{} takes a block: {}", ticked(kLifecycle),
+                               ticked("lifecycle { prevent_destroy = true }")));
+      return;
+    }
+    TypeId boolean = types_.primitive(TypeKind::Bool);
+    const std::vector<std::pair<std::string, TypeId>> fields = {
+        {"prevent_destroy", boolean},
+        {"create_before_destroy", boolean},
+        {"ignore_changes", types_.list_of(types_.primitive(TypeKind::String))}};
+    std::map<std::string, Span> seen;
+    for (const ast::FieldAssign& entry : file(m, f).body(record->body).items) {
+      note_field(seen, entry, "field");
+      auto it = std::find_if(fields.begin(), fields.end(),
+                             [&](const auto& field) { return field.first == entry.field.text; });
+      if (it == fields.end()) {
+        infer(m, f, entry.value, std::nullopt);
+        std::vector<std::string> names;
+        for (const auto& field : fields)
+          names.push_back(field.first);
+        unknown_member(
+            Code::E0302, entry.field.span, entry.field.text,
+            fmt::format("unknown field {} in {}", ticked(entry.field.text), ticked(kLifecycle)),
+            names);
+        continue;
+      }
+      check_against(m, f, entry.value, it->second);
+    }
+    out_.modules[m].expr_types[f][item.value.index] = types_.any();
+  }
+
+  const Program& program_;
+  const sdk::SchemaSource& schemas_;
+  diag::Diagnostics& diags_;
+  CheckedProgram& out_;
+  TypeTable& types_;
+  std::vector<std::vector<State>> states_;
+  bool module_allowed_ = false;
+};
+
+std::string_view kind_word(SymbolKind kind) {
+  switch (kind) {
+    case SymbolKind::Import:
+      return "import";
+    case SymbolKind::Let:
+      return "let";
+    case SymbolKind::Param:
+      return "param";
+    case SymbolKind::Export:
+      return "export";
+    case SymbolKind::Output:
+      return "output";
+  }
+  return "?";
+}
+
+}  // namespace
+
+const Symbol* CheckedModule::find(std::string_view name) const {
+  auto it = by_name.find(name);
+  return it == by_name.end() ? nullptr : &symbols[it->second];
+}
+
+CheckedProgram check(const Program& program, const sdk::SchemaSource& schemas,
+                     diag::Diagnostics& diagnostics) {
+  CheckedProgram out;
+  out.program = &program;
+  Checker(program, schemas, diagnostics, out).run();
+  return out;
+}
+
+std::string dump_types(const CheckedProgram& checked) {
+  std::string out;
+  for (uint32_t m = 0; m < checked.modules.size(); ++m) {
+    out += fmt::format("module {}\n", checked.source(m).name);
+    for (const Symbol& symbol : checked.modules[m].symbols) {
+      out += fmt::format("  {} {}: {}\n", kind_word(symbol.kind), symbol.name,
+                         checked.types.to_string(symbol.type));
+    }
+  }
+  return out;
+}
+
+}  // namespace kc::sema

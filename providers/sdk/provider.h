@@ -1,0 +1,80 @@
+// The provider interface: the seam between the runtime and the outside world. Every request and
+// response is plain data (Values and strings), so a provider can later run out of process behind
+// JSON-RPC. Errors come back as diagnostics (code E0504), never as exceptions.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "compiler/diag/diagnostic.h"
+#include "providers/sdk/schema.h"
+#include "providers/sdk/value.h"
+
+namespace kc::sdk {
+
+struct ConfigureRequest {
+  Value config;            // the `provider NAME { ... }` block as a map (null when absent)
+  std::string module_dir;  // directory of the root module; providers keep local data below .kc/
+};
+
+struct ValidateRequest {
+  std::string type;  // "sim.machine"
+  std::string address;
+  Value attributes;  // inputs as a map; may contain unknowns
+};
+
+struct ReadRequest {
+  std::string type;
+  std::string address;
+  Value state;  // the stored attributes (inputs and outputs)
+};
+struct ReadResponse {
+  Value state;  // the attributes as the world has them now; null when the object is gone
+  diag::Diagnostics diagnostics;
+};
+
+struct PlanRequest {
+  std::string type;
+  std::string address;
+  Value prior;    // stored attributes; null for a create
+  Value desired;  // desired inputs; null for a delete
+};
+struct PlanResponse {
+  Value planned;  // inputs and outputs after apply; outputs not yet known are Unknown
+  std::vector<std::string> requires_replace;  // input attributes whose change forces replacement
+  diag::Diagnostics diagnostics;
+};
+
+struct ApplyRequest {
+  std::string type;
+  std::string address;
+  Value prior;    // null for a create
+  Value planned;  // null for a delete; must hold no unknown inputs
+};
+struct ApplyResponse {
+  Value state;  // the new stored attributes; null after a delete
+  diag::Diagnostics diagnostics;
+};
+
+// One provider instance. Calls for different resources may come from several threads at once; an
+// implementation synchronises its own shared data.
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual const ProviderSchema& schema() const = 0;
+  virtual diag::Diagnostics configure(const ConfigureRequest& request) = 0;
+  virtual diag::Diagnostics validate(const ValidateRequest& request) = 0;
+  virtual ReadResponse read(const ReadRequest& request) = 0;
+  virtual PlanResponse plan_change(const PlanRequest& request) = 0;
+  virtual ApplyResponse apply_change(const ApplyRequest& request) = 0;
+};
+
+// The providers of one run, by name ("sim"). Also what the compiler reads schemas from.
+class Providers : public SchemaSource {
+ public:
+  // nullptr when no provider has that name.
+  virtual Provider* get(std::string_view name) = 0;
+};
+
+}  // namespace kc::sdk

@@ -1,0 +1,71 @@
+// The plain progress printer.
+#include "runtime/apply/progress.h"
+
+namespace kc::apply {
+namespace {
+
+std::string id_suffix(const sdk::Value& state) {
+  const sdk::Value* id = state.kind() == sdk::Kind::Map ? state.find("id") : nullptr;
+  if (!id) return {};
+  if (id->kind() == sdk::Kind::String) return " [id=" + id->as_string() + "]";
+  if (id->kind() == sdk::Kind::Int) return " [id=" + std::to_string(id->as_int()) + "]";
+  return {};
+}
+
+}  // namespace
+
+std::string format_elapsed(std::chrono::milliseconds elapsed) {
+  int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(elapsed).count();
+  if (seconds < 0) seconds = 0;
+  int64_t h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
+  std::string out;
+  if (h > 0) out += std::to_string(h) + "h";
+  if (h > 0 || m > 0) out += std::to_string(m) + "m";
+  return out + std::to_string(s) + "s";
+}
+
+void PlainProgress::step_started(const plan::Step& step) {
+  std::string text;
+  switch (step.kind) {
+    case plan::StepKind::Create:
+      text = "Creating...";
+      break;
+    case plan::StepKind::Update:
+      text = "Modifying...";
+      break;
+    case plan::StepKind::Delete:
+      text = "Destroying...";
+      break;
+    case plan::StepKind::Action:
+      text = "Running " + step.action + "...";
+      break;
+  }
+  out_ << step.address << ": " << text << std::endl;
+}
+
+void PlainProgress::step_finished(const plan::Step& step, bool ok,
+                                  std::chrono::milliseconds elapsed, const sdk::Value& state) {
+  std::string what;
+  switch (step.kind) {
+    case plan::StepKind::Create:
+      what = "Creation";
+      break;
+    case plan::StepKind::Update:
+      what = "Modifications";
+      break;
+    case plan::StepKind::Delete:
+      what = "Destruction";
+      break;
+    case plan::StepKind::Action:
+      what = step.action;
+      break;
+  }
+  out_ << step.address << ": " << what << (ok ? " complete after " : " failed after ")
+       << format_elapsed(elapsed) << (ok ? id_suffix(state) : std::string()) << std::endl;
+}
+
+void PlainProgress::message(const std::string& text) {
+  out_ << text << std::endl;
+}
+
+}  // namespace kc::apply

@@ -1,0 +1,125 @@
+// One step's provider calls: resolve, plan again where needed, apply.
+#include "runtime/apply/step_runner.h"
+
+namespace kc::apply {
+namespace {
+
+bool is_input(const sdk::ResourceSchema* schema, const std::string& name) {
+  if (!schema) return true;
+  const sdk::AttributeSchema* attribute = schema->find(name);
+  return !attribute || attribute->is_input();
+}
+
+// True when an input attribute of `planned` is (or holds) an unknown. Without a schema every
+// unknown is taken for an output, which the provider fills in.
+bool has_unknown_inputs(const sdk::Value& planned, const sdk::ResourceSchema* schema) {
+  if (!schema || planned.kind() != sdk::Kind::Map) return false;
+  for (const auto& [name, value] : planned.as_map()) {
+    if (is_input(schema, name) && value.contains_unknown()) return true;
+  }
+  return false;
+}
+
+sdk::Value inputs_of(const sdk::Value& planned, const sdk::ResourceSchema* schema) {
+  if (planned.kind() != sdk::Kind::Map) return planned;
+  sdk::Entries entries;
+  for (const auto& [name, value] : planned.as_map()) {
+    if (is_input(schema, name)) entries.emplace_back(name, value);
+  }
+  return sdk::Value::map(std::move(entries));
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names)
+    out += (out.empty() ? "`" : ", `") + n + "`";
+  return out;
+}
+
+}  // namespace
+
+StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
+                     const state::State& current, sdk::Providers& providers,
+                     InputResolver* resolver) {
+  StepOutcome outcome;
+  diag::Diagnostics& diags = outcome.diagnostics;
+  auto fail = [&](std::string message) {
+    diags.error(diag::Code::E0504, change.span, std::move(message));
+    return std::move(outcome);
+  };
+  sdk::Provider* provider = providers.get(change.provider);
+  if (!provider) {
+    return fail("cannot apply `" + change.address + "`: its provider `" + change.provider +
+                "` is not available");
+  }
+  const state::ResourceState* stored = current.find(change.address);
+  bool replace_cbd = change.action == plan::Action::Replace && change.create_before_destroy;
+
+  switch (step.kind) {
+    case plan::StepKind::Delete: {
+      // With create_before_destroy the state already holds the new object; delete the old one.
+      sdk::Value prior = stored && !replace_cbd ? stored->attributes : change.before;
+      sdk::ApplyResponse response =
+          provider->apply_change({change.type, change.address, prior, sdk::Value()});
+      diags.append(response.diagnostics);
+      outcome.ok = !response.diagnostics.has_errors();
+      return outcome;
+    }
+    case plan::StepKind::Create:
+    case plan::StepKind::Update: {
+      bool create = step.kind == plan::StepKind::Create;
+      sdk::Value prior = create ? sdk::Value() : stored ? stored->attributes : change.before;
+      const sdk::ResourceSchema* schema = providers.find_resource(change.type);
+      sdk::Value planned = change.after;
+      std::optional<sdk::Value> desired;
+      if (has_unknown_inputs(planned, schema)) {
+        if (!resolver) {
+          return fail("cannot apply `" + change.address +
+                      "`: some of its inputs are known only after apply and nothing can "
+                      "compute them");
+        }
+        desired = resolver->resolve(change.address, current, diags);
+        if (!desired) {
+          if (!diags.has_errors()) {
+            return fail("cannot compute the inputs of `" + change.address + "`");
+          }
+          return outcome;
+        }
+      } else if (create && change.action == plan::Action::Replace) {
+        desired = inputs_of(planned, schema);
+      }
+      if (desired) {
+        sdk::PlanResponse response =
+            provider->plan_change({change.type, change.address, prior, *desired});
+        diags.append(response.diagnostics);
+        if (response.diagnostics.has_errors()) return outcome;
+        if (!create && !response.requires_replace.empty()) {
+          return fail("`" + change.address + "` now needs replacement because of " +
+                      joined(response.requires_replace) + "; run `kc plan` again");
+        }
+        planned = std::move(response.planned);
+        if (has_unknown_inputs(planned, schema)) {
+          return fail("inputs of `" + change.address +
+                      "` are still unknown after its dependencies were applied");
+        }
+      }
+      sdk::ApplyResponse response =
+          provider->apply_change({change.type, change.address, prior, planned});
+      diags.append(response.diagnostics);
+      if (response.diagnostics.has_errors()) return outcome;
+      if (response.state.is_null()) {
+        return fail("provider `" + change.provider + "` returned no state for `" + change.address +
+                    "`");
+      }
+      outcome.state = std::move(response.state);
+      outcome.ok = true;
+      return outcome;
+    }
+    case plan::StepKind::Action:
+      return fail("cannot run action `" + step.action + "` on `" + change.address +
+                  "`: action steps are not supported yet");
+  }
+  return outcome;
+}
+
+}  // namespace kc::apply

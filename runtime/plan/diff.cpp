@@ -1,0 +1,184 @@
+// make_plan and make_destroy_plan: one provider plan call per resource, then the step graph.
+#include "runtime/plan/diff.h"
+
+#include <algorithm>
+#include <unordered_set>
+
+#include "runtime/plan/compare.h"
+#include "runtime/plan/steps.h"
+
+namespace kc::plan {
+namespace {
+
+// Provider diagnostics usually carry no span; they are about the resource, so they point at it.
+bool append_at(diag::Diagnostics& diags, const diag::Diagnostics& from, source::Span span) {
+  for (diag::Diagnostic d : from.all()) {
+    if (!d.span.valid()) d.span = span;
+    diags.add(std::move(d));
+  }
+  return from.has_errors();
+}
+
+std::vector<std::string> sensitive_attributes(const sdk::SchemaSource& schemas,
+                                              const std::string& type) {
+  std::vector<std::string> names;
+  if (const sdk::ResourceSchema* schema = schemas.find_resource(type)) {
+    for (const sdk::AttributeSchema& a : schema->attributes) {
+      if (a.sensitive) names.push_back(a.name);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::vector<std::string> unknown_attributes(const sdk::Value& planned) {
+  std::vector<std::string> names;
+  if (planned.kind() != sdk::Kind::Map) return names;
+  for (const auto& [name, value] : planned.as_map()) {
+    if (value.contains_unknown()) names.push_back(name);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// The desired inputs with every ignore_changes attribute set back to its stored value.
+sdk::Value ignoring_changes(const sdk::Value& inputs, const state::ResourceState* old,
+                            const std::vector<std::string>& ignore) {
+  if (!old || ignore.empty() || inputs.kind() != sdk::Kind::Map) return inputs;
+  sdk::Entries entries = inputs.as_map();
+  for (const std::string& name : ignore) {
+    const sdk::Value* stored = old->attributes.find(name);
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const auto& e) { return e.first == name; });
+    if (it != entries.end()) {
+      it->second = stored ? *stored : sdk::Value();
+    } else if (stored) {
+      entries.emplace_back(name, *stored);
+    }
+  }
+  return sdk::Value::map(std::move(entries));
+}
+
+// A delete of a stored resource; false (with errors) when its provider cannot plan it.
+bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
+                 diag::Diagnostics& diags, ResourceChange& change) {
+  sdk::Provider* provider = providers.get(old.provider);
+  if (!provider) {
+    diags
+        .error(diag::Code::E0504, source::Span{},
+               "cannot delete `" + old.address + "`: its provider `" + old.provider +
+                   "` is not available")
+        .with_note("configure the provider again, or forget the resource with `kc state rm`");
+    return false;
+  }
+  sdk::PlanResponse response =
+      provider->plan_change({old.type, old.address, old.attributes, sdk::Value()});
+  if (append_at(diags, response.diagnostics, source::Span{})) return false;
+  change.address = old.address;
+  change.type = old.type;
+  change.provider = old.provider;
+  change.action = Action::Delete;
+  change.before = old.attributes;
+  change.depends_on = old.dependencies;
+  change.changed = changed_attributes(old.attributes, sdk::Value());
+  change.sensitive = sensitive_attributes(providers, old.type);
+  return true;
+}
+
+void finish(Plan& plan, const state::State& prior, diag::Diagnostics& diags) {
+  std::sort(plan.changes.begin(), plan.changes.end(),
+            [](const ResourceChange& a, const ResourceChange& b) { return a.address < b.address; });
+  for (const ResourceChange& c : plan.changes) {
+    switch (c.action) {
+      case Action::Create:
+        ++plan.summary.create;
+        break;
+      case Action::Update:
+        ++plan.summary.update;
+        break;
+      case Action::Replace:
+        ++plan.summary.replace;
+        break;
+      case Action::Delete:
+        ++plan.summary.destroy;
+        break;
+      case Action::NoOp:
+        ++plan.summary.unchanged;
+        break;
+    }
+  }
+  plan.steps = build_steps(plan.changes, prior, diags);
+}
+
+}  // namespace
+
+Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
+               sdk::Providers& providers, diag::Diagnostics& diags) {
+  Plan plan;
+  std::unordered_set<std::string> desired_addresses;
+  for (const eval::DesiredResource& r : desired.resources) {
+    desired_addresses.insert(r.address);
+    sdk::Provider* provider = providers.get(r.provider);
+    if (!provider) {
+      diags.error(diag::Code::E0504, r.span,
+                  "resource `" + r.address + "` needs provider `" + r.provider +
+                      "`, which is not available");
+      continue;
+    }
+    const state::ResourceState* old = prior.find(r.address);
+    sdk::Value inputs = ignoring_changes(r.attributes, old, r.lifecycle.ignore_changes);
+    if (append_at(diags, provider->validate({r.type, r.address, inputs}), r.span)) continue;
+    sdk::Value stored = old ? old->attributes : sdk::Value();
+    sdk::PlanResponse response = provider->plan_change({r.type, r.address, stored, inputs});
+    if (append_at(diags, response.diagnostics, r.span)) continue;
+
+    ResourceChange change;
+    change.address = r.address;
+    change.type = r.type;
+    change.provider = r.provider;
+    change.before = stored;
+    change.after = response.planned;
+    change.after_unknown = unknown_attributes(response.planned);
+    change.depends_on = r.depends_on;
+    change.changed = changed_attributes(stored, response.planned);
+    change.sensitive = sensitive_attributes(providers, r.type);
+    change.create_before_destroy = r.lifecycle.create_before_destroy;
+    change.span = r.span;
+    if (!old) {
+      change.action = Action::Create;
+    } else if (!response.requires_replace.empty()) {
+      change.action = Action::Replace;
+      change.replace_because = response.requires_replace;
+      std::sort(change.replace_because.begin(), change.replace_because.end());
+      change.replace_because.erase(
+          std::unique(change.replace_because.begin(), change.replace_because.end()),
+          change.replace_because.end());
+    } else if (!change.changed.empty()) {
+      change.action = Action::Update;
+    } else {
+      change.action = Action::NoOp;
+    }
+    plan.changes.push_back(std::move(change));
+  }
+  for (const state::ResourceState& old : prior.resources) {
+    if (desired_addresses.count(old.address)) continue;
+    ResourceChange change;
+    if (plan_delete(old, providers, diags, change)) plan.changes.push_back(std::move(change));
+  }
+  finish(plan, prior, diags);
+  return plan;
+}
+
+Plan make_destroy_plan(const state::State& prior, sdk::Providers& providers,
+                       diag::Diagnostics& diags) {
+  Plan plan;
+  plan.destroy = true;
+  for (const state::ResourceState& old : prior.resources) {
+    ResourceChange change;
+    if (plan_delete(old, providers, diags, change)) plan.changes.push_back(std::move(change));
+  }
+  finish(plan, prior, diags);
+  return plan;
+}
+
+}  // namespace kc::plan

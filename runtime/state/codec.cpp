@@ -1,0 +1,183 @@
+// The state codec: State <-> JSON text, with every malformed input reported as E0506.
+#include "runtime/state/codec.h"
+
+#include <algorithm>
+
+#include "providers/sdk/json.h"
+
+namespace kc::state {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Collects the first problem found while decoding, so the caller reports one diagnostic per file.
+struct Decoder {
+  const sdk::SchemaSource& schemas;
+  std::string problem;
+
+  bool fail(std::string message) {
+    if (problem.empty()) problem = std::move(message);
+    return false;
+  }
+
+  bool string_field(const Json& object, const char* key, std::string& out,
+                    const std::string& where) {
+    auto it = object.find(key);
+    if (it == object.end() || !it->is_string()) {
+      return fail(where + "`" + key + "` must be a string");
+    }
+    out = it->get<std::string>();
+    return true;
+  }
+
+  bool resource(const Json& json, size_t index, ResourceState& out) {
+    std::string where = "resources[" + std::to_string(index) + "]: ";
+    if (!json.is_object()) return fail(where + "must be an object");
+    if (!string_field(json, "address", out.address, where) ||
+        !string_field(json, "type", out.type, where) ||
+        !string_field(json, "provider", out.provider, where)) {
+      return false;
+    }
+    where = "resource `" + out.address + "`: ";
+    if (json.contains("status")) {
+      if (!string_field(json, "status", out.status, where)) return false;
+    }
+    auto attrs = json.find("attributes");
+    if (attrs == json.end() || !attrs->is_object()) {
+      return fail(where + "`attributes` must be an object");
+    }
+    std::string error;
+    std::optional<sdk::Value> value;
+    if (const sdk::ResourceSchema* schema = schemas.find_resource(out.type)) {
+      value = sdk::attributes_from_json(*attrs, *schema, &error);
+    } else {
+      value = sdk::from_json(*attrs, sdk::AttrType::of(sdk::AttrType::Kind::Any), &error);
+    }
+    if (!value) return fail(where + "attributes: " + error);
+    out.attributes = std::move(*value);
+    auto deps = json.find("dependencies");
+    if (deps != json.end()) {
+      if (!deps->is_array()) return fail(where + "`dependencies` must be a list of addresses");
+      for (const Json& dep : *deps) {
+        if (!dep.is_string()) return fail(where + "`dependencies` must be a list of addresses");
+        out.dependencies.push_back(dep.get<std::string>());
+      }
+      std::sort(out.dependencies.begin(), out.dependencies.end());
+    }
+    return true;
+  }
+
+  bool state(const Json& json, State& out) {
+    if (!json.is_object()) return fail("the top level must be an object");
+    auto version = json.find("format_version");
+    if (version == json.end() || !version->is_number_integer()) {
+      return fail("`format_version` must be an integer");
+    }
+    int64_t v = version->get<int64_t>();
+    if (v > State::kFormatVersion) {
+      return fail("it has format_version " + std::to_string(v) +
+                  ", newer than this kc understands (" + std::to_string(State::kFormatVersion) +
+                  "); use a newer kc");
+    }
+    if (v < 1) return fail("format_version " + std::to_string(v) + " is not a known version");
+    out.format_version = static_cast<int>(v);
+    if (!string_field(json, "lineage", out.lineage, "")) return false;
+    auto serial = json.find("serial");
+    if (serial == json.end() || !serial->is_number_integer() || serial->get<int64_t>() < 0) {
+      return fail("`serial` must be a non-negative integer");
+    }
+    out.serial = serial->get<int64_t>();
+    auto resources = json.find("resources");
+    if (resources != json.end()) {
+      if (!resources->is_array()) return fail("`resources` must be a list");
+      for (size_t i = 0; i < resources->size(); ++i) {
+        ResourceState r;
+        if (!resource((*resources)[i], i, r)) return false;
+        out.resources.push_back(std::move(r));
+      }
+    }
+    std::sort(out.resources.begin(), out.resources.end(),
+              [](const ResourceState& a, const ResourceState& b) { return a.address < b.address; });
+    for (size_t i = 1; i < out.resources.size(); ++i) {
+      if (out.resources[i].address == out.resources[i - 1].address) {
+        return fail("resource `" + out.resources[i].address + "` is stored twice");
+      }
+    }
+    auto outputs = json.find("outputs");
+    if (outputs != json.end()) {
+      if (!outputs->is_object()) return fail("`outputs` must be an object");
+      for (auto it = outputs->begin(); it != outputs->end(); ++it) {
+        std::string error;
+        auto value =
+            sdk::from_json(it.value(), sdk::AttrType::of(sdk::AttrType::Kind::Any), &error);
+        if (!value) return fail("output `" + it.key() + "`: " + error);
+        out.outputs.emplace_back(it.key(), std::move(*value));
+      }
+    }
+    return true;
+  }
+};
+
+void report(diag::Diagnostics& diags, std::string_view origin, const std::string& problem) {
+  diags
+      .error(diag::Code::E0506, source::Span{},
+             "state `" + std::string(origin) + "` is corrupt: " + problem)
+      .with_note("kc did not change it; repair or restore it (`kc state pull`/`push`) and retry");
+}
+
+}  // namespace
+
+nlohmann::ordered_json state_to_json(const State& state) {
+  Json resources = Json::array();
+  for (const ResourceState& r : state.resources) {
+    Json deps = Json::array();
+    for (const std::string& d : r.dependencies)
+      deps.push_back(d);
+    Json attrs = r.attributes.is_null() ? Json::object() : sdk::to_json(r.attributes);
+    resources.push_back(Json{{"address", r.address},
+                             {"type", r.type},
+                             {"provider", r.provider},
+                             {"attributes", std::move(attrs)},
+                             {"dependencies", std::move(deps)},
+                             {"status", r.status}});
+  }
+  Json outputs = Json::object();
+  for (const auto& [name, value] : state.outputs)
+    outputs[name] = sdk::to_json(value);
+  return Json{{"format_version", state.format_version},
+              {"lineage", state.lineage},
+              {"serial", state.serial},
+              {"resources", std::move(resources)},
+              {"outputs", std::move(outputs)}};
+}
+
+std::string encode_state(const State& state) {
+  return state_to_json(state).dump(2) + "\n";
+}
+
+std::optional<State> state_from_json(const nlohmann::ordered_json& json,
+                                     const sdk::SchemaSource& schemas, std::string_view origin,
+                                     diag::Diagnostics& diags) {
+  Decoder decoder{schemas, {}};
+  State state;
+  if (!decoder.state(json, state)) {
+    report(diags, origin, decoder.problem);
+    return std::nullopt;
+  }
+  return state;
+}
+
+std::optional<State> decode_state(std::string_view text, const sdk::SchemaSource& schemas,
+                                  std::string_view origin, diag::Diagnostics& diags) {
+  Json json;
+  try {
+    json = Json::parse(text.begin(), text.end());
+  } catch (const Json::exception& e) {
+    // nlohmann reports syntax errors by exception; they stop here as a diagnostic.
+    report(diags, origin, std::string("it is not valid JSON (") + e.what() + ")");
+    return std::nullopt;
+  }
+  return state_from_json(json, schemas, origin, diags);
+}
+
+}  // namespace kc::state

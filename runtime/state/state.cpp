@@ -1,0 +1,44 @@
+// The State model's lookups and its sorted-by-address invariant.
+#include "runtime/state/state.h"
+
+#include <algorithm>
+
+namespace kc::state {
+namespace {
+
+template <typename It>
+It lower(It begin, It end, std::string_view address) {
+  return std::lower_bound(begin, end, address, [](const ResourceState& r, std::string_view a) {
+    return std::string_view(r.address) < a;
+  });
+}
+
+}  // namespace
+
+const ResourceState* State::find(std::string_view address) const {
+  auto it = lower(resources.begin(), resources.end(), address);
+  return it != resources.end() && it->address == address ? &*it : nullptr;
+}
+
+ResourceState* State::find(std::string_view address) {
+  auto it = lower(resources.begin(), resources.end(), address);
+  return it != resources.end() && it->address == address ? &*it : nullptr;
+}
+
+void State::upsert(ResourceState resource) {
+  auto it = lower(resources.begin(), resources.end(), resource.address);
+  if (it != resources.end() && it->address == resource.address) {
+    *it = std::move(resource);
+  } else {
+    resources.insert(it, std::move(resource));
+  }
+}
+
+bool State::remove(std::string_view address) {
+  auto it = lower(resources.begin(), resources.end(), address);
+  if (it == resources.end() || it->address != address) return false;
+  resources.erase(it);
+  return true;
+}
+
+}  // namespace kc::state

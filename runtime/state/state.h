@@ -1,0 +1,43 @@
+// The stored state: what kc believes exists, one record per resource address, plus the outputs of
+// the last apply. Plain data; reading and writing it is the codec's and the backends' job.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "providers/sdk/value.h"
+
+namespace kc::state {
+
+// One managed object as the provider last reported it.
+struct ResourceState {
+  std::string address;                    // `sim.machine["web"]`
+  std::string type;                       // "sim.machine"
+  std::string provider;                   // "sim"
+  sdk::Value attributes;                  // a map of inputs and outputs; never holds unknowns
+  std::vector<std::string> dependencies;  // addresses it depended on when last applied, sorted
+  std::string status = "ready";           // "ready" for now
+};
+
+// Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.
+struct State {
+  static constexpr int kFormatVersion = 1;
+
+  int format_version = kFormatVersion;
+  std::string lineage;  // a UUID fixed when the state is first created; never changes afterwards
+  int64_t serial = 0;   // incremented by every save
+  std::vector<ResourceState> resources;
+  std::vector<std::pair<std::string, sdk::Value>> outputs;  // in declaration order
+
+  const ResourceState* find(std::string_view address) const;
+  ResourceState* find(std::string_view address);
+  // Inserts or replaces the record with the same address, keeping the order.
+  void upsert(ResourceState resource);
+  // Returns false when there was no such address.
+  bool remove(std::string_view address);
+};
+
+}  // namespace kc::state

@@ -1,0 +1,33 @@
+# Helpers for end-to-end tests that drive the real `kc` binary. Source it; call `finish` last.
+# Every check prints PASS/FAIL; `finish` prints the closing "N passed, N failed" line and sets the
+# exit status.
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'; }
+
+# run NAME EXPECTED_EXIT CMD...: runs CMD, keeps its output in $out, checks the exit code.
+run() {
+  local name=$1 want=$2
+  shift 2
+  set +e
+  out=$("$@" 2>&1)
+  local code=$?
+  set -e
+  if [ "$code" -eq "$want" ]; then pass "$name (exit $code)"; else fail "$name: exit $code, want $want" "$out"; fi
+}
+
+# contains NAME TEXT: the last run's output contains TEXT.
+contains() {
+  if grep -qF -- "$2" <<<"$out"; then pass "$1"; else fail "$1: output lacks '$2'" "$out"; fi
+}
+
+lacks() {
+  if grep -qF -- "$2" <<<"$out"; then fail "$1: output has '$2'" "$out"; else pass "$1"; fi
+}
+
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
