@@ -143,7 +143,7 @@ std::optional<std::string> Compilation::resolve_import(const std::string& spec,
     return std::nullopt;
   }
   for (const std::string& base : bases) {
-    fs::path candidate = fs::path(base) / rest;
+    fs::path candidate = (fs::path(base) / rest).lexically_normal();
     if (candidate.extension() == ".kcl") {
       if (fs_.is_file(candidate.string())) return candidate.string();
       continue;

@@ -5,40 +5,11 @@
 #include <charconv>
 
 #include "compiler/syntax/parse.h"
+#include "providers/sdk/value.h"
 
 namespace kc::syntax {
 
 namespace {
-
-std::string quote(std::string_view text) {
-  std::string out = "\"";
-  for (char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
-          out += fmt::format("\\u{{{:x}}}", static_cast<unsigned char>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string format_double(double value) {
   char buffer[64];
@@ -88,10 +59,10 @@ class Dumper {
 
   void decl(const ast::Decl& decl) {
     auto doc = [&] {
-      if (!decl.doc.empty()) line(1, "Doc " + quote(decl.doc), {});
+      if (!decl.doc.empty()) line(1, "Doc " + sdk::quote_string(decl.doc), {});
     };
     if (const auto* import = std::get_if<ast::Import>(&decl.node)) {
-      std::string text = "Import " + quote(import->path);
+      std::string text = "Import " + sdk::quote_string(import->path);
       if (import->alias) text += " as " + import->alias->text;
       line(0, text, decl.span);
       doc();
@@ -158,7 +129,7 @@ class Dumper {
           } else if constexpr (std::is_same_v<T, ast::FloatLit>) {
             line(indent, "FloatLit " + format_double(node.value), e.span);
           } else if constexpr (std::is_same_v<T, ast::StringLit>) {
-            line(indent, "StringLit " + quote(node.value), e.span);
+            line(indent, "StringLit " + sdk::quote_string(node.value), e.span);
           } else if constexpr (std::is_same_v<T, ast::BoolLit>) {
             line(indent, node.value ? "BoolLit true" : "BoolLit false", e.span);
           } else if constexpr (std::is_same_v<T, ast::NullLit>) {
@@ -180,7 +151,7 @@ class Dumper {
           } else if constexpr (std::is_same_v<T, ast::ResourceExpr>) {
             line(indent,
                  fmt::format("Resource {}.{} {}", node.provider.text, node.kind.text,
-                             quote(node.label.text)),
+                             sdk::quote_string(node.label.text)),
                  e.span);
             body(node.body, indent + 1);
           } else {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "providers/sdk/split.h"
 #include "providers/sdk/value.h"
 
 namespace kc::sdk {
@@ -13,20 +14,6 @@ namespace {
 std::nullopt_t fail(std::string* error, std::string message) {
   if (error != nullptr) *error = std::move(message);
   return std::nullopt;
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t at = text.find(separator, start);
-    if (at == std::string_view::npos) {
-      parts.push_back(text.substr(start));
-      return parts;
-    }
-    parts.push_back(text.substr(start, at - start));
-    start = at + 1;
-  }
 }
 
 bool is_digit(char c) {

@@ -1,6 +1,8 @@
 // The Value class: kinds, shared lists and maps, deep equality and unknown tracking.
 #include "providers/sdk/value.h"
 
+#include <cstdio>
+
 #include <algorithm>
 
 namespace kc::sdk {
@@ -107,6 +109,42 @@ bool operator==(const Value& a, const Value& b) {
     default:
       return a.data_ == b.data_;
   }
+}
+
+std::string quote_string(std::string_view text) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '$':
+        out += (i + 1 < text.size() && text[i + 1] == '{') ? "\\$" : "$";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          char buffer[16];
+          std::snprintf(buffer, sizeof buffer, "\\u{%X}", static_cast<unsigned>(c));
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
 }
 
 }  // namespace kc::sdk

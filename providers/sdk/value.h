@@ -131,6 +131,8 @@ std::string to_string(Percent p);            // 40%, 12.5%
 std::string to_string(const Version& v);     // v1.29.4, v1.30.0-rc.1
 std::string to_string(const IpAddress& ip);  // 10.0.0.1, fd00::1 (RFC 5952)
 std::string to_string(const Cidr& c);        // 10.0.0.0/16
+// A KCL string literal with quotes and escapes: "a\"b", "\${x}" for a literal `${`.
+std::string quote_string(std::string_view text);
 // Shortest round-trip form of a float ("0.5", "2500.0" prints as "2500").
 std::string format_float(double f);
 

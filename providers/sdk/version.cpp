@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "providers/sdk/split.h"
 #include "providers/sdk/value.h"
 
 namespace kc::sdk {
@@ -23,20 +24,6 @@ bool identifier_chars(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
   });
-}
-
-std::vector<std::string_view> split(std::string_view text, char separator) {
-  std::vector<std::string_view> parts;
-  size_t start = 0;
-  while (true) {
-    size_t at = text.find(separator, start);
-    if (at == std::string_view::npos) {
-      parts.push_back(text.substr(start));
-      return parts;
-    }
-    parts.push_back(text.substr(start, at - start));
-    start = at + 1;
-  }
 }
 
 // Checks the dot-separated identifiers of a prerelease or build part; empty when they are fine.

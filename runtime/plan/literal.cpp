@@ -8,42 +8,6 @@
 namespace kc::plan {
 namespace {
 
-std::string quote(const std::string& text) {
-  std::string out = "\"";
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '$':
-        out += (i + 1 < text.size() && text[i + 1] == '{') ? "\\$" : "$";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          char buffer[16];
-          std::snprintf(buffer, sizeof buffer, "\\u{%X}", static_cast<unsigned>(c));
-          out += buffer;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 bool is_identifier(const std::string& key) {
   if (key.empty()) return false;
   for (size_t i = 0; i < key.size(); ++i) {
@@ -73,7 +37,7 @@ std::string kcl_literal(const sdk::Value& value) {
     case sdk::Kind::Float:
       return float_literal(value.as_float());
     case sdk::Kind::String:
-      return quote(value.as_string());
+      return sdk::quote_string(value.as_string());
     case sdk::Kind::Duration:
       return sdk::to_string(value.as_duration());
     case sdk::Kind::Bytes:
@@ -84,11 +48,11 @@ std::string kcl_literal(const sdk::Value& value) {
       return sdk::to_string(value.as_version());
     case sdk::Kind::Ip: {
       std::string text = sdk::to_string(value.as_ip());
-      return value.as_ip().v6 ? quote(text) : text;
+      return value.as_ip().v6 ? sdk::quote_string(text) : text;
     }
     case sdk::Kind::Cidr: {
       std::string text = sdk::to_string(value.as_cidr());
-      return value.as_cidr().address.v6 ? quote(text) : text;
+      return value.as_cidr().address.v6 ? sdk::quote_string(text) : text;
     }
     case sdk::Kind::List: {
       std::string out = "[";
@@ -105,7 +69,7 @@ std::string kcl_literal(const sdk::Value& value) {
       for (const auto& [key, item] : value.as_map()) {
         if (!first) out += ", ";
         first = false;
-        out += (is_identifier(key) ? key : quote(key)) + " = " + kcl_literal(item);
+        out += (is_identifier(key) ? key : sdk::quote_string(key)) + " = " + kcl_literal(item);
       }
       return out + " }";
     }
