@@ -5,7 +5,8 @@ set -euo pipefail
 kc=${1:-build/default/cli/kc}
 example=examples/quickstart
 
-step() { printf '\n\033[1m$ kc %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s$ kc %s%s\n' "$bold" "$*" "$plain"; }
 
 step check $example
 "$kc" check $example && echo "ok: no problems found"
