@@ -7,7 +7,7 @@
 
 #include "providers/sdk/json.h"
 #include "providers/sim/sim_schema.h"
-#include "providers/sim/world_files.h"
+#include "support/files.h"
 
 namespace kc::sim {
 namespace {
@@ -263,7 +263,7 @@ std::optional<SimWorld> SimWorld::load(const std::string& module_dir,
   const std::string path = world_path(module_dir);
   bool missing = false;
   std::string error;
-  std::optional<std::string> text = read_whole_file(path, &missing, &error);
+  std::optional<std::string> text = support::read_whole_file(path, &missing, &error);
   if (missing) return SimWorld{};
   if (!text) {
     diagnostics.error(diag::Code::E0504, source::Span{}, "cannot read the sim world: " + error);

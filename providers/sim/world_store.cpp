@@ -7,7 +7,7 @@
 #include <cstring>
 #include <utility>
 
-#include "providers/sim/world_files.h"
+#include "support/files.h"
 
 namespace kc::sim {
 
@@ -49,11 +49,12 @@ const SimWorld* WorldStore::current(diag::Diagnostics& diagnostics) {
 bool WorldStore::modify(const std::function<bool(SimWorld&, diag::Diagnostics&)>& change,
                         diag::Diagnostics& diagnostics) {
   std::string error;
-  if (!ensure_directory(sim_directory(module_dir_), &error)) {
+  if (!support::ensure_directory(sim_directory(module_dir_), &error)) {
     diagnostics.error(diag::Code::E0504, source::Span{}, error);
     return false;
   }
-  std::optional<FileLock> lock = FileLock::acquire(lock_path(module_dir_), &error);
+  std::optional<support::FileLock> lock =
+      support::FileLock::acquire(lock_path(module_dir_), &error);
   if (!lock) {
     diagnostics.error(diag::Code::E0504, source::Span{}, error);
     return false;
@@ -66,7 +67,7 @@ bool WorldStore::modify(const std::function<bool(SimWorld&, diag::Diagnostics&)>
   if (diagnostics.error_count() > errors_before) return false;
   if (!changed) return true;
   std::string text = next.to_json().dump(2) + "\n";
-  if (!write_file_atomically(path_, text, &error)) {
+  if (!support::write_file_atomically(path_, text, 0644, &error)) {
     cached_identity_.reset();
     diagnostics.error(diag::Code::E0504, source::Span{}, "cannot write the sim world: " + error);
     return false;

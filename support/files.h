@@ -1,12 +1,14 @@
-// The POSIX file operations the sim world needs: whole-file reads, atomic replacement and an
-// exclusive advisory lock shared by every process working on the same module directory.
+// Durable file operations shared by everything that keeps data on disk (the state, the sim world):
+// whole-file reads, atomic replacement, and an exclusive advisory lock across processes.
 #pragma once
+
+#include <sys/types.h>
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace kc::sim {
+namespace kc::support {
 
 // The file's contents; nullopt when it cannot be read, with `missing` telling whether it simply
 // does not exist and `error` saying why otherwise.
@@ -17,9 +19,16 @@ std::optional<std::string> read_whole_file(const std::string& path, bool* missin
 bool ensure_directory(const std::string& dir, std::string* error);
 
 // Replaces `path` with `contents` so that a reader (or a crash) sees either the old or the new
-// file: writes `path`.tmp in the same directory, fsyncs it, renames it over `path` and fsyncs the
-// directory. The caller holds the FileLock, so one temp name is enough.
-bool write_file_atomically(const std::string& path, std::string_view contents, std::string* error);
+// file: writes a uniquely named temp file with permissions `mode` in the same directory, fsyncs it,
+// renames it over `path` and fsyncs the directory. No temp file outlives a failure.
+bool write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,
+                           std::string* error);
+
+// The two halves of write_file_atomically, for callers that must know whether the rename happened:
+// replace_file stops after the rename; sync_directory_of makes it durable.
+bool replace_file(const std::string& path, std::string_view contents, mode_t mode,
+                  std::string* error);
+bool sync_directory_of(const std::string& path, std::string* error);
 
 // An exclusive flock(2) on a lock file, released on destruction. Blocks until the lock is free.
 // flock locks belong to the open file description, so two holders in one process exclude each
@@ -38,4 +47,4 @@ class FileLock {
   int fd_ = -1;
 };
 
-}  // namespace kc::sim
+}  // namespace kc::support

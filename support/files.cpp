@@ -1,5 +1,5 @@
 // POSIX file helpers of the sim world: reads, atomic writes and flock-based locking.
-#include "providers/sim/world_files.h"
+#include "support/files.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <system_error>
 
-namespace kc::sim {
+namespace kc::support {
 namespace {
 
 std::string errno_text(const std::string& what, const std::string& path) {
@@ -80,14 +80,20 @@ bool ensure_directory(const std::string& dir, std::string* error) {
   return true;
 }
 
-bool write_file_atomically(const std::string& path, std::string_view contents, std::string* error) {
-  const std::string temp = path + ".tmp";
-  int fd = open_retrying(temp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+bool write_file_atomically(const std::string& path, std::string_view contents, mode_t mode,
+                           std::string* error) {
+  return replace_file(path, contents, mode, error) && sync_directory_of(path, error);
+}
+
+bool replace_file(const std::string& path, std::string_view contents, mode_t mode,
+                  std::string* error) {
+  std::string temp = path + ".tmp-XXXXXX";
+  int fd = ::mkostemp(temp.data(), O_CLOEXEC);
   if (fd < 0) {
-    *error = errno_text("cannot create", temp);
+    *error = errno_text("cannot create a temporary file beside", path);
     return false;
   }
-  if (!write_all(fd, contents) || ::fsync(fd) != 0) {
+  if (::fchmod(fd, mode) != 0 || !write_all(fd, contents) || ::fsync(fd) != 0) {
     *error = errno_text("cannot write", temp);
     ::close(fd);
     ::unlink(temp.c_str());
@@ -103,7 +109,11 @@ bool write_file_atomically(const std::string& path, std::string_view contents, s
     ::unlink(temp.c_str());
     return false;
   }
-  // The rename is durable only once the directory entry is.
+  return true;
+}
+
+bool sync_directory_of(const std::string& path, std::string* error) {
+  // A rename is durable only once the directory entry is.
   std::string dir = std::filesystem::path(path).parent_path().string();
   if (dir.empty()) dir = ".";
   int dir_fd = open_retrying(dir, O_RDONLY | O_DIRECTORY);
@@ -146,4 +156,4 @@ FileLock::~FileLock() {
   }
 }
 
-}  // namespace kc::sim
+}  // namespace kc::support
