@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "compiler/sema/limits.h"
 #include "compiler/sema/suggest.h"
 
 namespace kc::sema {
@@ -221,7 +222,22 @@ class Checker {
 
   TypeId infer(uint32_t m, uint32_t f, ExprId id, std::optional<TypeId> expected) {
     bool module_allowed = std::exchange(module_allowed_, false);
+    if (depth_ >= kMaxDepth) {
+      if (!depth_reported_) {
+        depth_reported_ = true;
+        diags_
+            .error(Code::E0405, file(m, f).expr(id).span,
+                   fmt::format("expressions and the declarations they read nest deeper than {} "
+                               "levels",
+                               kMaxDepth))
+            .with_label("the limit is reached here")
+            .with_note("each declaration read by another counts one level; split the chain");
+      }
+      return types_.error();
+    }
+    ++depth_;
     TypeId type = infer_uncached(m, f, id, expected);
+    --depth_;
     if (!module_allowed && types_.kind(type) == TypeKind::Module) {
       diags_.error(Code::E0301, file(m, f).expr(id).span, "a module is not a value")
           .with_label(fmt::format("read an export of it instead: {}", ticked("module.name")));
@@ -564,6 +580,8 @@ class Checker {
   TypeTable& types_;
   std::vector<std::vector<State>> states_;
   bool module_allowed_ = false;
+  int depth_ = 0;  // nesting of infer(), bounded by kMaxDepth
+  bool depth_reported_ = false;
 };
 
 std::string_view kind_word(SymbolKind kind) {
