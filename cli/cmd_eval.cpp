@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/session.h"
+#include "support/yaml_writer.h"
 
 namespace kc::cli {
 
@@ -12,12 +13,14 @@ void add_eval_command(CLI::App& app, int& exit_code) {
   auto format = std::make_shared<std::string>("json");
   CLI::App* command = app.add_subcommand("eval", "Print the root module's exports as data");
   add_common_options(*command, *options, true);
-  command->add_option("--format", *format, "Output format: json")->check(CLI::IsMember({"json"}));
+  command->add_option("--format", *format, "Output format: json or yaml")
+      ->check(CLI::IsMember({"json", "yaml"}));
   command->callback([options, format, &exit_code] {
     Session session(*options);
     if (session.check()) {
       if (std::optional<eval::DesiredState> desired = session.evaluate(nullptr)) {
-        std::cout << eval::exports_json(*desired).dump(2) << "\n";
+        nlohmann::ordered_json exports = eval::exports_json(*desired);
+        std::cout << (*format == "yaml" ? support::to_yaml(exports) : exports.dump(2) + "\n");
       }
     }
     exit_code = session.finish();
