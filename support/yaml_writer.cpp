@@ -8,16 +8,14 @@
 namespace kc::support {
 namespace {
 
-// Words YAML 1.1 readers (still common) turn into booleans or null, in any case.
+// Words YAML 1.1 readers (still common) turn into booleans or null, in any case. (`.inf`, `-.nan`
+// and the like never reach here: a plain string may not start with `.`, `+` or `-`.)
 bool is_special_word(std::string_view text) {
   static const char* const kWords[] = {"true", "false", "yes",  "no", "on",  "off",
                                        "y",    "n",     "null", "~",  "nan", "inf"};
   std::string lower(text);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (!lower.empty() && (lower[0] == '.' || lower[0] == '+' || lower[0] == '-')) {
-    lower.erase(0, 1);
-  }
   return std::find(std::begin(kWords), std::end(kWords), lower) != std::end(kWords);
 }
 

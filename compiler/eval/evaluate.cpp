@@ -11,7 +11,6 @@
 #include "compiler/eval/convert.h"
 #include "compiler/eval/literal.h"
 #include "compiler/sema/check.h"
-#include "compiler/sema/limits.h"
 #include "providers/sdk/json.h"
 
 namespace kc::eval {
@@ -188,26 +187,7 @@ class Evaluator {
     return program_.modules[m].expr_types[f][id.index];
   }
 
-  // Bounds the recursion; the checker bounds the same walk first, so this only guards paths the
-  // checker does not take.
   Result expr(uint32_t m, uint32_t f, ExprId id) {
-    if (depth_ >= sema::kMaxDepth) {
-      if (!depth_reported_) {
-        depth_reported_ = true;
-        diags_
-            .error(Code::E0405, file(m, f).expr(id).span,
-                   fmt::format("evaluation nests deeper than {} levels", sema::kMaxDepth))
-            .with_label("the limit is reached here");
-      }
-      return std::nullopt;
-    }
-    ++depth_;
-    Result result = expr_unbounded(m, f, id);
-    --depth_;
-    return result;
-  }
-
-  Result expr_unbounded(uint32_t m, uint32_t f, ExprId id) {
     const ast::Expr& node = file(m, f).expr(id);
     switch (node.kind()) {
       case ast::ExprKind::Error:
@@ -391,8 +371,6 @@ class Evaluator {
   std::set<std::vector<std::pair<uint32_t, uint32_t>>> reported_cycles_;
   std::map<std::string, Span> addresses_;
   DesiredState out_;
-  int depth_ = 0;  // nesting of expr(), bounded by sema::kMaxDepth
-  bool depth_reported_ = false;
 };
 
 // Null fields are left out of printed records (LANGUAGE.md 8a).
