@@ -1,7 +1,7 @@
 # Thin wrappers over CMake presets; see README.md. Every target first installs missing Debian packages.
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test asan format clean
+.PHONY: all deps build demo test asan fuzz format clean
 
 all: build
 
@@ -22,6 +22,11 @@ asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+
+# Fuzz the parser and formatter with AFL++ for FUZZ_SECONDS (see docs/testing.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 format:
 	@git ls-files '*.cpp' '*.h' | xargs clang-format -i

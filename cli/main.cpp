@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");
   int exit_code = 0;
+  kc::cli::add_fmt_command(app, exit_code);
   kc::cli::add_check_command(app, exit_code);
   kc::cli::add_eval_command(app, exit_code);
   kc::cli::add_plan_command(app, exit_code);

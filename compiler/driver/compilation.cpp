@@ -32,12 +32,22 @@ Compilation::Compilation(CompileOptions options, const sdk::SchemaSource& schema
                          const FileSystem& fs)
     : options_(std::move(options)), schemas_(schemas), fs_(fs) {}
 
-void Compilation::check() {
+int32_t Compilation::load_root() {
   const std::string& root = options_.path;
   module_dir_ = fs_.is_directory(root) ? root : fs::path(root).parent_path().string();
   if (module_dir_.empty()) module_dir_ = ".";
   int32_t index = load_module(root, source::display_path(root), source::Span{});
   program_.root = index < 0 ? 0 : static_cast<uint32_t>(index);
+  return index;
+}
+
+void Compilation::parse_root() {
+  follow_imports_ = false;
+  load_root();
+}
+
+void Compilation::check() {
+  int32_t index = load_root();
   // Checking a tree that syntax errors cut short mostly reports their echoes (a block closed too
   // early misses its required fields), so a module with syntax errors stops here.
   if (index < 0 || diagnostics_.has_errors()) return;
@@ -102,7 +112,7 @@ int32_t Compilation::load_module(const std::string& path, const std::string& nam
   }
 
   // Imports are loaded after the module's own files so that a cycle names complete modules.
-  for (uint32_t f = 0; f < program_.modules[index].files.size(); ++f) {
+  for (uint32_t f = 0; follow_imports_ && f < program_.modules[index].files.size(); ++f) {
     const ast::File& file = *program_.modules[index].files[f];
     for (uint32_t d = 0; d < file.decls.size(); ++d) {
       const auto* import = std::get_if<ast::Import>(&file.decls[d].node);

@@ -34,6 +34,10 @@ class Compilation {
   // a missing root module is an E0202 without a span. Checking is skipped when loading or parsing
   // reported errors (checked() stays null).
   void check();
+  // Loads and parses only the root module's files, without following imports or checking
+  // (`kc check --dump=ast` shows the parser's output for code the checker does not accept yet).
+  // Use instead of check(), not with it.
+  void parse_root();
   // Evaluates the checked root module, reporting into `diagnostics` (the compilation's own, or a
   // scratch list for re-evaluations). Call after check(); may be called again with other inputs
   // (the runtime re-evaluates once outputs of new resources are known).
@@ -55,7 +59,11 @@ class Compilation {
   std::optional<std::string> resolve_import(const std::string& spec,
                                             const std::string& from_dir) const;
 
+  // Resolves root path, module_dir_ and program_.root.
+  int32_t load_root();
+
   CompileOptions options_;
+  bool follow_imports_ = true;
   const sdk::SchemaSource& schemas_;
   const FileSystem& fs_;
   source::SourceManager sources_;

@@ -18,6 +18,12 @@ using diag::Code;
 std::optional<sdk::Value> literal_tree(const ast::File& file, ast::ExprId id) {
   const ast::Expr& expr = file.expr(id);
   if (auto scalar = eval::scalar_literal(expr)) return scalar;
+  if (const auto* neg = std::get_if<ast::Unary>(&expr.node); neg && neg->op == ast::UnaryOp::Neg) {
+    const ast::Expr& operand = file.expr(neg->operand);
+    if (const auto* i = std::get_if<ast::IntLit>(&operand.node)) return sdk::Value(-i->value);
+    if (const auto* d = std::get_if<ast::FloatLit>(&operand.node)) return sdk::Value(-d->value);
+    return std::nullopt;
+  }
   if (const auto* list = std::get_if<ast::ListLit>(&expr.node)) {
     sdk::List items;
     for (ast::ExprId item : list->items) {
@@ -29,10 +35,13 @@ std::optional<sdk::Value> literal_tree(const ast::File& file, ast::ExprId id) {
   }
   if (const auto* record = std::get_if<ast::RecordLit>(&expr.node); record && !record->schema) {
     sdk::Entries entries;
-    for (const ast::FieldAssign& field : file.body(record->body).items) {
-      auto value = literal_tree(file, field.value);
+    for (const ast::BodyItem& item : file.body(record->body).items) {
+      const auto* field = std::get_if<ast::FieldAssign>(&item.node);
+      std::optional<ast::Name> key = field ? ast::static_label(file, field->key) : std::nullopt;
+      if (!key) return std::nullopt;
+      auto value = literal_tree(file, field->value);
       if (!value) return std::nullopt;
-      entries.emplace_back(field.field.text, std::move(*value));
+      entries.emplace_back(key->text, std::move(*value));
     }
     return sdk::Value::map(std::move(entries));
   }

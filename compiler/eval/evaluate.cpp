@@ -150,8 +150,11 @@ class Evaluator {
             return std::nullopt;  // a module is not a value; the checker rejected such uses
           } else if constexpr (std::is_same_v<T, ast::Param>) {
             return param_value(m, symbol, node);
-          } else {
+          } else if constexpr (std::is_same_v<T, ast::Let> || std::is_same_v<T, ast::Export> ||
+                               std::is_same_v<T, ast::Output>) {
             return expr(m, f, node.value);
+          } else {
+            return std::nullopt;  // not checked yet (sema/unchecked.h), so never evaluated
           }
         },
         decl.node);
@@ -231,20 +234,45 @@ class Evaluator {
         return member(m, f, std::get<ast::Member>(node.node));
       case ast::ExprKind::ResourceExpr:
         return resource(m, f, node, std::get<ast::ResourceExpr>(node.node));
+      case ast::ExprKind::Paren:
+        return expr(m, f, std::get<ast::Paren>(node.node).inner);
+      case ast::ExprKind::InterpolatedString:
+      case ast::ExprKind::SelfRef:
+      case ast::ExprKind::Index:
+      case ast::ExprKind::Call:
+      case ast::ExprKind::Unary:
+      case ast::ExprKind::Binary:
+      case ast::ExprKind::IfElse:
+      case ast::ExprKind::ListComp:
+      case ast::ExprKind::MapComp:
+      case ast::ExprKind::With:
+        return std::nullopt;  // not checked yet (sema/unchecked.h), so never evaluated
     }
     return std::nullopt;
+  }
+
+  // The `key = value` items of a body, keys known without evaluation; the checker rejected any
+  // other item, so evaluation never meets one.
+  std::vector<std::pair<std::string, ExprId>> fields(uint32_t m, uint32_t f, ast::BodyId id) const {
+    std::vector<std::pair<std::string, ExprId>> out;
+    const ast::File& source = file(m, f);
+    for (const ast::BodyItem& item : source.body(id).items) {
+      const auto* assign = std::get_if<ast::FieldAssign>(&item.node);
+      if (assign == nullptr) continue;
+      if (auto key = ast::static_label(source, assign->key))
+        out.emplace_back(key->text, assign->value);
+    }
+    return out;
   }
 
   Result body(uint32_t m, uint32_t f, ast::BodyId id) {
     sdk::Entries entries;
     std::set<std::string> seen;
     bool ok = true;
-    for (const ast::FieldAssign& item : file(m, f).body(id).items) {
-      Result value = expr(m, f, item.value);
+    for (const auto& [key, value_id] : fields(m, f, id)) {
+      Result value = expr(m, f, value_id);
       ok = ok && value.has_value();
-      if (value && seen.insert(item.field.text).second) {
-        entries.emplace_back(item.field.text, std::move(*value));
-      }
+      if (value && seen.insert(key).second) entries.emplace_back(key, std::move(*value));
     }
     return ok ? Result(Value::map(std::move(entries))) : std::nullopt;
   }
@@ -278,7 +306,9 @@ class Evaluator {
     const sdk::ResourceSchema* schema = schemas_.find_resource(type);
     if (schema == nullptr) return std::nullopt;  // reported by the checker
     DesiredResource desired;
-    desired.address = fmt::format("{}[\"{}\"]", type, res.label.text);
+    std::optional<ast::Name> label = ast::static_label(file(m, f), res.label);
+    if (!label) return std::nullopt;  // not checked yet (sema/unchecked.h)
+    desired.address = fmt::format("{}[\"{}\"]", type, label->text);
     desired.type = type;
     desired.provider = res.provider.text;
     desired.span = node.span;
@@ -288,17 +318,17 @@ class Evaluator {
     sdk::Entries inputs;
     bool ok = true;
     std::set<std::string> seen;
-    for (const ast::FieldAssign& item : file(m, f).body(res.body).items) {
-      if (!seen.insert(item.field.text).second) continue;
-      Result value = expr(m, f, item.value);
+    for (const auto& [key, value_id] : fields(m, f, res.body)) {
+      if (!seen.insert(key).second) continue;
+      Result value = expr(m, f, value_id);
       ok = ok && value.has_value();
       if (!value) continue;
-      if (item.field.text == sema::kDependsOn) continue;  // its reads already became deps
-      if (item.field.text == sema::kLifecycle) {
+      if (key == sema::kDependsOn) continue;  // its reads already became deps
+      if (key == sema::kLifecycle) {
         read_lifecycle(*value, desired.lifecycle);
         continue;
       }
-      inputs.emplace_back(item.field.text, std::move(*value));
+      inputs.emplace_back(key, std::move(*value));
     }
     frames_.pop_back();
     if (!ok) return std::nullopt;

@@ -11,6 +11,7 @@
 
 #include "compiler/sema/limits.h"
 #include "compiler/sema/suggest.h"
+#include "compiler/sema/unchecked.h"
 
 namespace kc::sema {
 namespace {
@@ -74,6 +75,10 @@ class Checker {
   void run() {
     out_.modules.resize(program_.modules.size());
     states_.resize(program_.modules.size());
+    for (const SourceModule& module : program_.modules) {
+      for (const ast::File* f : module.files)
+        report_unchecked(*f, diags_);
+    }
     for (uint32_t m = 0; m < program_.modules.size(); ++m)
       declare(m);
     for (uint32_t m = 0; m < program_.modules.size(); ++m) {
@@ -118,8 +123,10 @@ class Checker {
                 symbol.kind = SymbolKind::Param;
               } else if constexpr (std::is_same_v<T, ast::Export>) {
                 symbol.kind = SymbolKind::Export;
-              } else {
+              } else if constexpr (std::is_same_v<T, ast::Output>) {
                 symbol.kind = SymbolKind::Output;
+              } else {
+                symbol.kind = SymbolKind::Unchecked;
               }
             },
             decl.node);
@@ -169,7 +176,7 @@ class Checker {
           } else if constexpr (std::is_same_v<T, ast::Param>) {
             type = resolve_type(m, f, node.type);
             if (node.default_value) check_against(m, f, *node.default_value, type);
-          } else {
+          } else if constexpr (std::is_same_v<T, ast::Export> || std::is_same_v<T, ast::Output>) {
             type = infer(m, f, node.value, std::nullopt);
           }
         },
@@ -197,16 +204,24 @@ class Checker {
     switch (t.kind) {
       case ast::TypeExpr::Kind::Error:
         return types_.error();
+      case ast::TypeExpr::Kind::Range:
+        return types_.error();  // reported by report_unchecked
       case ast::TypeExpr::Kind::Named: {
-        if (auto kind = primitive_kind(t.name.text)) return types_.primitive(*kind);
+        const ast::Name& name = t.name.name;
+        if (t.name.module) return types_.error();  // reported by report_unchecked
+        if (auto kind = primitive_kind(name.text)) return types_.primitive(*kind);
+        if (const Symbol* symbol = out_.modules[m].find(name.text);
+            symbol != nullptr && symbol->kind == SymbolKind::Unchecked) {
+          return types_.error();
+        }
         std::vector<std::string> names = {"any",     "bool",     "int",   "float",
                                           "string",  "duration", "bytes", "percent",
                                           "version", "ip",       "cidr"};
-        auto& d = diags_.error(Code::E0201, t.name.span,
-                               fmt::format("unknown type {}", ticked(t.name.text)));
-        if (auto best = closest(t.name.text, names)) {
+        auto& d =
+            diags_.error(Code::E0201, name.span, fmt::format("unknown type {}", ticked(name.text)));
+        if (auto best = closest(name.text, names)) {
           d.with_label(fmt::format("did you mean {}?", ticked(*best)))
-              .with_fix(fmt::format("replace with {}", ticked(*best)), t.name.span, *best);
+              .with_fix(fmt::format("replace with {}", ticked(*best)), name.span, *best);
         }
         return types_.error();
       }
@@ -275,9 +290,12 @@ class Checker {
             return name_ref(m, f, id, node);
           } else if constexpr (std::is_same_v<T, ast::Member>) {
             return member(m, f, node);
-          } else {
-            static_assert(std::is_same_v<T, ast::ResourceExpr>);
+          } else if constexpr (std::is_same_v<T, ast::ResourceExpr>) {
             return resource(m, f, node);
+          } else if constexpr (std::is_same_v<T, ast::Paren>) {
+            return infer(m, f, node.inner, expected);
+          } else {
+            return types_.error();  // reported by report_unchecked
           }
         },
         expr.node);
@@ -323,10 +341,7 @@ class Checker {
 
   TypeId record_literal(uint32_t m, uint32_t f, const ast::RecordLit& record,
                         std::optional<TypeId> expected) {
-    if (record.schema) {
-      diags_.error(Code::E0201, record.schema->span,
-                   fmt::format("unknown schema {}", ticked(record.schema->text)));
-    }
+    if (record.schema) return types_.error();  // reported by report_unchecked
     std::optional<TypeId> value_expected;
     if (expected && types_.kind(*expected) == TypeKind::Map) {
       value_expected = types_.get(*expected).element;
@@ -334,22 +349,39 @@ class Checker {
     Type type;
     type.kind = TypeKind::Record;
     std::map<std::string, Span> seen;
-    for (const ast::FieldAssign& item : file(m, f).body(record.body).items) {
+    for (const Field& item : fields(m, f, record.body)) {
       TypeId value = infer(m, f, item.value, value_expected);
       if (!note_field(seen, item, "field")) continue;
-      type.fields.emplace_back(item.field.text, value);
+      type.fields.emplace_back(item.name.text, value);
     }
-    return record.schema ? types_.error() : types_.intern(std::move(type));
+    return types_.intern(std::move(type));
+  }
+
+  // A `key = value` item of a body whose key is known without evaluation.
+  struct Field {
+    ast::Name name;
+    ExprId value;
+  };
+
+  // The checked items of a body; report_unchecked has reported the others.
+  std::vector<Field> fields(uint32_t m, uint32_t f, ast::BodyId id) const {
+    std::vector<Field> out;
+    const ast::File& source = file(m, f);
+    for (const ast::BodyItem& item : source.body(id).items) {
+      const auto* assign = std::get_if<ast::FieldAssign>(&item.node);
+      if (assign == nullptr) continue;
+      if (auto key = ast::static_label(source, assign->key)) out.push_back({*key, assign->value});
+    }
+    return out;
   }
 
   // Records a field as set; reports E0305 and returns false when it was set before.
-  bool note_field(std::map<std::string, Span>& seen, const ast::FieldAssign& item,
-                  std::string_view what) {
-    auto [it, fresh] = seen.emplace(item.field.text, item.field.span);
+  bool note_field(std::map<std::string, Span>& seen, const Field& item, std::string_view what) {
+    auto [it, fresh] = seen.emplace(item.name.text, item.name.span);
     if (fresh) return true;
     diags_
-        .error(Code::E0305, item.field.span,
-               fmt::format("{} {} is set twice", what, ticked(item.field.text)))
+        .error(Code::E0305, item.name.span,
+               fmt::format("{} {} is set twice", what, ticked(item.name.text)))
         .with_label("set again here")
         .with_secondary(it->second, "first set here");
     return false;
@@ -449,7 +481,7 @@ class Checker {
     std::string type_name = node.provider.text + "." + node.kind.text;
     Span type_span = Span::cover(node.provider.span, node.kind.span);
     const sdk::ResourceSchema* schema = schemas_.find_resource(type_name);
-    const ast::Body& body = file(m, f).body(node.body);
+    const std::vector<Field> body = fields(m, f, node.body);
     if (schema == nullptr) {
       auto& d = diags_.error(Code::E0201, type_span,
                              fmt::format("unknown resource type {}", ticked(type_name)));
@@ -457,15 +489,15 @@ class Checker {
         d.with_label(fmt::format("did you mean {}?", ticked(*best)))
             .with_fix(fmt::format("replace with {}", ticked(*best)), type_span, *best);
       }
-      for (const auto& item : body.items)
+      for (const Field& item : body)
         infer(m, f, item.value, std::nullopt);
       return types_.error();
     }
     std::string provider = node.provider.text;
     std::map<std::string, Span> seen;
     std::set<std::string> suggested;  // attributes offered as "did you mean" for unknown ones
-    for (const ast::FieldAssign& item : body.items) {
-      const std::string& name = item.field.text;
+    for (const Field& item : body) {
+      const std::string& name = item.name.text;
       bool first_time = note_field(seen, item, "attribute");
       if (name == kDependsOn) {
         check_depends_on(m, f, item);
@@ -490,7 +522,7 @@ class Checker {
       } else if (attr) {
         infer(m, f, item.value, std::nullopt);
         diags_
-            .error(Code::E0302, item.field.span,
+            .error(Code::E0302, item.name.span,
                    fmt::format("{} is an output of {} and cannot be set", ticked(name),
                                ticked(type_name)))
             .with_label("set by the provider after apply");
@@ -501,7 +533,7 @@ class Checker {
           if (a.is_input()) inputs.push_back(a.name);
         }
         if (auto best = closest(name, inputs)) suggested.insert(*best);
-        unknown_member(Code::E0302, item.field.span, name,
+        unknown_member(Code::E0302, item.name.span, name,
                        fmt::format("unknown attribute {} in {}", ticked(name), ticked(type_name)),
                        inputs);
       }
@@ -523,7 +555,7 @@ class Checker {
     return types_.resource(type_name);
   }
 
-  void check_depends_on(uint32_t m, uint32_t f, const ast::FieldAssign& item) {
+  void check_depends_on(uint32_t m, uint32_t f, const Field& item) {
     TypeId got = infer(m, f, item.value, std::nullopt);
     const Type& type = types_.get(got);
     bool ok = type.kind == TypeKind::Error ||
@@ -537,7 +569,7 @@ class Checker {
     }
   }
 
-  void check_lifecycle(uint32_t m, uint32_t f, const ast::FieldAssign& item) {
+  void check_lifecycle(uint32_t m, uint32_t f, const Field& item) {
     const ast::Expr& value = file(m, f).expr(item.value);
     const auto* record = std::get_if<ast::RecordLit>(&value.node);
     if (record == nullptr || record->schema) {
@@ -548,23 +580,23 @@ class Checker {
       return;
     }
     TypeId boolean = types_.primitive(TypeKind::Bool);
-    const std::vector<std::pair<std::string, TypeId>> fields = {
+    const std::vector<std::pair<std::string, TypeId>> known = {
         {"prevent_destroy", boolean},
         {"create_before_destroy", boolean},
         {"ignore_changes", types_.list_of(types_.primitive(TypeKind::String))}};
     std::map<std::string, Span> seen;
-    for (const ast::FieldAssign& entry : file(m, f).body(record->body).items) {
+    for (const Field& entry : fields(m, f, record->body)) {
       note_field(seen, entry, "field");
-      auto it = std::find_if(fields.begin(), fields.end(),
-                             [&](const auto& field) { return field.first == entry.field.text; });
-      if (it == fields.end()) {
+      auto it = std::find_if(known.begin(), known.end(),
+                             [&](const auto& field) { return field.first == entry.name.text; });
+      if (it == known.end()) {
         infer(m, f, entry.value, std::nullopt);
         std::vector<std::string> names;
-        for (const auto& field : fields)
+        for (const auto& field : known)
           names.push_back(field.first);
         unknown_member(
-            Code::E0302, entry.field.span, entry.field.text,
-            fmt::format("unknown field {} in {}", ticked(entry.field.text), ticked(kLifecycle)),
+            Code::E0302, entry.name.span, entry.name.text,
+            fmt::format("unknown field {} in {}", ticked(entry.name.text), ticked(kLifecycle)),
             names);
         continue;
       }
@@ -596,6 +628,8 @@ std::string_view kind_word(SymbolKind kind) {
       return "export";
     case SymbolKind::Output:
       return "output";
+    case SymbolKind::Unchecked:
+      return "unchecked";
   }
   return "?";
 }

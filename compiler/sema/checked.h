@@ -13,7 +13,8 @@
 
 namespace kc::sema {
 
-enum class SymbolKind : uint8_t { Import, Let, Param, Export, Output };
+// Unchecked: a declaration the checker does not type yet (unchecked.h); its type is Error.
+enum class SymbolKind : uint8_t { Import, Let, Param, Export, Output, Unchecked };
 
 struct Symbol {
   SymbolKind kind = SymbolKind::Let;

@@ -1,18 +1,22 @@
-// The parser (parse.h): runs the generated ANTLR lexer and parser over one file, reports syntax
-// errors in plain words, and converts the parse tree into ast::File. No ANTLR type leaves this
-// file.
+// The parser (parse.h): feeds the hand-written lexer's tokens to the generated ANTLR parser, one
+// declaration at a time, reports syntax errors in plain words without cascades, and hands each
+// parse tree to the AST builder (tree_to_ast.h).
 #include "compiler/syntax/parse.h"
 
 #include <antlr4-runtime.h>
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bitset>
 #include <exception>
 #include <memory>
+#include <unordered_map>
 
-#include "KclLexer.h"
 #include "KclParser.h"
-#include "compiler/syntax/literals.h"
+#include "compiler/syntax/expected.h"
+#include "compiler/syntax/lexer.h"
+#include "compiler/syntax/prescan.h"
+#include "compiler/syntax/tree_to_ast.h"
 #include "compiler/syntax/utf8.h"
 
 namespace kc::syntax {
@@ -20,186 +24,352 @@ namespace kc::syntax {
 namespace {
 
 using antlr4::ParserRuleContext;
-using antlr4::Token;
-using antlr4::misc::IntervalSet;
 using diag::Code;
-using grammar::KclLexer;
+using grammar::KcContext;
 using grammar::KclParser;
 using source::Span;
+using LexToken = syntax::Token;
+using P = KclParser;
 
-// Brackets, braces and parentheses may nest this deep; deeper input is reported, not parsed, so
-// neither the recursive-descent parser nor later phases can run out of stack.
-constexpr int kMaxDepth = 256;
+// How deep rule invocations may nest. A tree within kMaxNesting needs at most about four per level
+// (a body, its item, the item's value), so this stops only input built to make the parser recurse
+// without brackets (`- - - ... x`, `a ?? b ?? ...`, `if a then b else if ...`): the declaration is
+// reported and skipped before the stack can run out.
+constexpr int kMaxRuleDepth = 4 * kMaxNesting + 100;
 
-// ---- Text positions ----
+// ---- Token kinds ----
 
-// ANTLR indexes characters by code point; the AST uses byte offsets. This maps one to the other.
-class TextMap {
- public:
-  TextMap(std::string_view text, source::FileId file) : text_(text), file_(file) {
-    offsets_.reserve(text.size() + 1);
-    size_t i = 0;
-    while (i < text.size()) {
-      utf8::Decoded d = utf8::decode(text, i);
-      offsets_.push_back(static_cast<uint32_t>(i));
-      code_points_.push_back(d.code_point);
-      i += d.length;
-    }
-    offsets_.push_back(static_cast<uint32_t>(text.size()));
-  }
-
-  // Invalid bytes are U+FFFD here, so ANTLR's own UTF-8 conversions never fail.
-  std::u32string take_code_points() { return std::move(code_points_); }
-
-  // Tokens conjured by error recovery have no text; they are placed at the end of the file.
-  Span span(const Token* t) const {
-    if (t->getType() == Token::EOF || t->getStartIndex() == INVALID_INDEX) return eof();
-    return {file_, byte(t->getStartIndex()), byte(t->getStopIndex() + 1)};
-  }
-  Span span(const Token* first, const Token* last) const {
-    Span a = span(first);
-    if (last == nullptr || last->getTokenIndex() < first->getTokenIndex())
-      return {file_, a.begin, a.begin};
-    return {file_, a.begin, std::max(a.begin, span(last).end)};
-  }
-  // From the first token of `ctx` that is really part of it (error recovery may have deleted the
-  // token the rule started at) to its last.
-  Span span(ParserRuleContext* ctx) const {
-    const Token* first = first_token(ctx);
-    return span(first != nullptr ? first : ctx->getStart(), ctx->getStop());
-  }
-
-  static const Token* first_token(antlr4::tree::ParseTree* tree) {
-    for (antlr4::tree::ParseTree* child : tree->children) {
-      if (dynamic_cast<antlr4::tree::ErrorNode*>(child) != nullptr) continue;
-      if (auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child)) {
-        const Token* t = terminal->getSymbol();
-        if (t != nullptr && t->getStartIndex() != INVALID_INDEX) return t;
-        continue;
-      }
-      if (const Token* t = first_token(child)) return t;
-    }
-    return nullptr;
-  }
-  Span eof() const {
-    auto end = static_cast<uint32_t>(text_.size());
-    return {file_, end, end};
-  }
-  std::string_view text(const Token* t) const {
-    Span s = span(t);
-    return text_.substr(s.begin, s.size());
-  }
-  source::FileId file() const { return file_; }
-
- private:
-  uint32_t byte(size_t code_point) const {
-    return code_point < offsets_.size() ? offsets_[code_point] : offsets_.back();
-  }
-
-  std::string_view text_;
-  source::FileId file_;
-  std::vector<uint32_t> offsets_;  // byte offset of each code point, then the text size
-  std::u32string code_points_;
+// KclParser declares a token type of the same name for every TokenKind but END, which is EOF. A
+// kind missing from the grammar's `tokens` block does not compile here.
+struct AntlrTypes : KclParser {
+  static constexpr size_t END = antlr4::Token::EOF;
 };
-
-// A char stream over code points decoded by TextMap.
-class CodePointStream : public antlr4::ANTLRInputStream {
- public:
-  explicit CodePointStream(std::u32string data) {
-    _data = std::move(data);
-    p = 0;
-  }
+constexpr size_t kAntlrType[] = {
+#define KC_TOKEN(name, spelling) AntlrTypes::name,
+#include "compiler/syntax/token_kinds.def"
+#undef KC_TOKEN
 };
+constexpr size_t kKindCount = std::size(kAntlrType);
+constexpr bool types_follow_kinds() {
+  for (size_t k = 0; k + 1 < kKindCount; ++k) {
+    if (kAntlrType[k] != k + 1) return false;
+  }
+  return kAntlrType[kKindCount - 1] == antlr4::Token::EOF;
+}
+static_assert(types_follow_kinds(),
+              "grammar/KclParser.g4 must list the kinds of token_kinds.def in the same order");
 
-// A token created by error recovery stands for something missing from the text.
-bool is_missing(const Token* t) {
-  return t == nullptr || t->getStartIndex() == INVALID_INDEX;
+TokenKind kind_of(size_t type) {
+  if (type == antlr4::Token::EOF || type == 0 || type >= kKindCount) return TokenKind::END;
+  return static_cast<TokenKind>(type - 1);
 }
 
 bool is_decl_keyword(size_t type) {
-  return type == KclParser::IMPORT || type == KclParser::LET || type == KclParser::PARAM ||
-         type == KclParser::OUTPUT;
+  switch (type) {
+    case P::IMPORT:
+    case P::LET:
+    case P::PARAM:
+    case P::OUTPUT:
+    case P::TYPE:
+    case P::ENUM:
+    case P::SCHEMA:
+    case P::FN:
+    case P::PROVIDER:
+    case P::BACKEND:
+      return true;
+    default:
+      return false;
+  }
 }
 
-// Declarations of the full language that this parser does not accept yet.
-bool is_unsupported_decl_keyword(size_t type) {
-  return type == KclParser::TYPE || type == KclParser::ENUM || type == KclParser::SCHEMA ||
-         type == KclParser::FN || type == KclParser::PROVIDER || type == KclParser::BACKEND;
-}
-
-// Tokens that can name a field: identifiers and keywords. KclLexer.g4 keeps the 23 keywords of
-// LANGUAGE.md section 2 contiguous, from IMPORT to SELF.
-static_assert(KclParser::SELF - KclParser::IMPORT + 1 == 23);
+// Identifiers and keywords: whatever may name a field.
 bool is_field_name(size_t type) {
-  return type == KclParser::IDENT || (type >= KclParser::IMPORT && type <= KclParser::SELF);
+  return type == P::IDENT || type == P::WITH || (type >= P::IMPORT && type <= P::SELF);
+}
+static_assert(P::SELF - P::IMPORT + 1 == 23, "the keywords of token_kinds.def are contiguous");
+
+// ---- ANTLR's view of the lexer's tokens ----
+
+class Stream;
+
+// A lexer token as ANTLR sees it. Tokens conjured by error recovery are ANTLR CommonTokens
+// instead; Stream::mine() tells them apart.
+class KcToken final : public antlr4::Token {
+ public:
+  KcToken(const LexToken* lex, size_t type, size_t index, const Stream* stream)
+      : lex_(lex), stream_(stream), type_(type), index_(index) {}
+
+  std::string getText() const override;
+  size_t getType() const override { return type_; }
+  size_t getLine() const override { return lex_->line; }
+  size_t getCharPositionInLine() const override { return lex_->begin - lex_->line_begin; }
+  size_t getChannel() const override { return DEFAULT_CHANNEL; }
+  size_t getTokenIndex() const override { return index_; }
+  size_t getStartIndex() const override { return lex_->begin; }
+  size_t getStopIndex() const override {
+    return lex_->end > lex_->begin ? lex_->end - 1 : lex_->begin;
+  }
+  antlr4::TokenSource* getTokenSource() const override;
+  antlr4::CharStream* getInputStream() const override { return nullptr; }
+  std::string toString() const override { return getText(); }
+
+  const LexToken& lex() const { return *lex_; }
+  size_t type() const { return type_; }
+  size_t index() const { return index_; }
+
+ private:
+  const LexToken* lex_;
+  const Stream* stream_;
+  size_t type_;
+  size_t index_;
+};
+
+// Error recovery asks a token for its source to make up missing tokens; nothing else is used.
+class NoTokenSource final : public antlr4::TokenSource {
+ public:
+  explicit NoTokenSource(std::string name) : name_(std::move(name)) {}
+  std::unique_ptr<antlr4::Token> nextToken() override {
+    return std::make_unique<antlr4::CommonToken>(antlr4::Token::EOF);
+  }
+  size_t getLine() const override { return 0; }
+  size_t getCharPositionInLine() override { return 0; }
+  antlr4::CharStream* getInputStream() override { return nullptr; }
+  std::string getSourceName() override { return name_; }
+  antlr4::TokenFactory<antlr4::CommonToken>* getTokenFactory() override {
+    return antlr4::CommonTokenFactory::DEFAULT.get();
+  }
+
+ private:
+  std::string name_;
+};
+
+// The kept tokens (prescan.h) in one array, END last; ANTLR reads them through this stream.
+class Stream final : public antlr4::TokenStream {
+ public:
+  Stream(std::string_view text, const LexResult& lexed, const Prescanned& scanned, std::string name)
+      : text_(text), source_(std::move(name)) {
+    tokens_.reserve(scanned.kept.size());
+    for (uint32_t i : scanned.kept) {
+      const LexToken& t = lexed.tokens[i];
+      tokens_.emplace_back(&t, kAntlrType[static_cast<size_t>(t.kind)], tokens_.size(), this);
+    }
+  }
+
+  antlr4::Token* LT(ssize_t k) override {
+    if (k == 0) return nullptr;
+    if (k < 0) {
+      auto back = static_cast<size_t>(-k);
+      return back > p_ ? nullptr : &tokens_[p_ - back];
+    }
+    return &tokens_[std::min(p_ + static_cast<size_t>(k) - 1, tokens_.size() - 1)];
+  }
+  size_t LA(ssize_t i) override {
+    if (i < 0 && static_cast<size_t>(-i) > p_) return antlr4::Token::INVALID_TYPE;
+    if (i == 0) return antlr4::Token::INVALID_TYPE;
+    return static_cast<KcToken*>(LT(i))->type();
+  }
+  antlr4::Token* get(size_t index) const override {
+    return const_cast<KcToken*>(&tokens_[std::min(index, tokens_.size() - 1)]);
+  }
+  antlr4::TokenSource* getTokenSource() const override {
+    return const_cast<NoTokenSource*>(&source_);
+  }
+  void consume() override {
+    if (p_ + 1 < tokens_.size()) ++p_;
+    ++consumed_;
+  }
+  ssize_t mark() override { return -1; }
+  void release(ssize_t) override {}
+  size_t index() override { return p_; }
+  size_t position() const { return p_; }
+  void seek(size_t index) override { p_ = std::min(index, tokens_.size() - 1); }
+  size_t size() override { return tokens_.size(); }
+  std::string getSourceName() const override { return "kcl"; }
+  std::string getText(const antlr4::misc::Interval& interval) override {
+    if (interval.a < 0 || interval.b < interval.a) return "";
+    const KcToken& a = at(static_cast<size_t>(interval.a));
+    const KcToken& b = at(static_cast<size_t>(interval.b));
+    return std::string(text_.substr(a.lex().begin, b.lex().end - a.lex().begin));
+  }
+  std::string getText() override { return std::string(text_); }
+  std::string getText(antlr4::RuleContext* ctx) override {
+    return getText(ctx->getSourceInterval());
+  }
+  std::string getText(antlr4::Token* start, antlr4::Token* stop) override {
+    const KcToken* a = mine(start);
+    const KcToken* b = mine(stop);
+    if (a == nullptr || b == nullptr) return "";
+    return getText(antlr4::misc::Interval(a->index(), b->index()));
+  }
+
+  // The token, or nullptr for one conjured by error recovery (which stands for a missing token).
+  const KcToken* mine(const antlr4::Token* t) const {
+    auto p = reinterpret_cast<uintptr_t>(t);
+    auto first = reinterpret_cast<uintptr_t>(tokens_.data());
+    auto last = reinterpret_cast<uintptr_t>(tokens_.data() + tokens_.size());
+    return p >= first && p < last ? static_cast<const KcToken*>(t) : nullptr;
+  }
+  const KcToken& at(size_t index) const { return tokens_[std::min(index, tokens_.size() - 1)]; }
+  size_t count() const { return tokens_.size(); }
+  // How many times consume() was called: prediction consumes its lookahead and seeks back.
+  size_t consumed() const { return consumed_; }
+  std::string_view text(const KcToken& t) const {
+    return text_.substr(t.lex().begin, t.lex().end - t.lex().begin);
+  }
+
+ private:
+  std::string_view text_;
+  NoTokenSource source_;
+  std::vector<KcToken> tokens_;
+  size_t p_ = 0;
+  size_t consumed_ = 0;
+};
+
+std::string KcToken::getText() const {
+  return std::string(stream_->text(*this));
+}
+
+antlr4::TokenSource* KcToken::getTokenSource() const {
+  return stream_->getTokenSource();
+}
+
+// ---- Error recovery ----
+
+// For each ATN state, the tokens that may come next within its rule and whether the rule may end
+// there: what DefaultErrorStrategy::sync computes, as bits, once per process.
+struct NextTokens {
+  std::bitset<128> tokens;  // EOF is bit 0
+  bool rule_may_end = false;
+  bool allows(size_t type) const { return rule_may_end || tokens.test(type < 128 ? type : 0); }
+};
+const std::vector<NextTokens>& next_tokens_table(const antlr4::atn::ATN& atn) {
+  static const std::vector<NextTokens> table = [&] {
+    std::vector<NextTokens> out(atn.states.size());
+    for (size_t i = 0; i < atn.states.size(); ++i) {
+      if (atn.states[i] == nullptr) continue;
+      for (ssize_t type : atn.nextTokens(atn.states[i]).toList()) {
+        if (type == static_cast<ssize_t>(antlr4::Token::EPSILON)) {
+          out[i].rule_may_end = true;
+        } else if (type < 0) {
+          out[i].tokens.set(0);
+        } else if (type < 128) {
+          out[i].tokens.set(static_cast<size_t>(type));
+        }
+      }
+    }
+    return out;
+  }();
+  return table;
 }
 
 // ---- Syntax errors ----
 
+// Thrown when rule invocations nest deeper than kMaxRuleDepth; parse() abandons the declaration.
+struct TooDeep {
+  size_t token = 0;
+};
+
 // Reports syntax errors (E0101) as sentences and keeps error recovery from cascading: after one
 // error, nothing more is reported until a new declaration starts at the beginning of a line. Errors
-// in a declaration that already has a lexical diagnostic (an unterminated string, nesting too deep)
-// are not reported either.
+// in a declaration that already has a lexical diagnostic (an unterminated string, a bad literal,
+// nesting too deep) are not reported either.
 class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
  public:
-  SyntaxErrors(const TextMap& text, const source::SourceFile& source,
-               const antlr4::dfa::Vocabulary& vocabulary, diag::Diagnostics& diags,
-               std::vector<size_t> pre_reported, std::vector<int> depths)
-      : text_(text),
-        source_(source),
-        vocabulary_(vocabulary),
-        diags_(diags),
-        pre_reported_(std::move(pre_reported)),
-        depths_(std::move(depths)) {}
-
-  // Called when the parser enters the `decl` rule.
-  void enter_decl(antlr4::Parser* parser) {
-    antlr4::TokenStream* in = parser->getTokenStream();
-    decl_start_ = in->LT(1)->getTokenIndex();
-    if (starts_decl_line(in)) suppressed_ = false;
+  SyntaxErrors(const Stream& stream, const Prescanned& scanned, const source::SourceFile& source,
+               source::FileId file, diag::Diagnostics& diags)
+      : stream_(stream), scanned_(scanned), source_(source), file_(file), diags_(diags) {
+    for (size_t i = 0; i < scanned.reported.size(); ++i) {
+      if (scanned.reported[i]) pre_reported_.push_back(i);
+    }
   }
 
-  // Between declarations, skips anything that cannot start one (reporting it once) instead of the
-  // default recovery, which could give up on the rest of the file. Before an expression, refuses
-  // `name =`: that starts the next item or declaration, so the expression is missing.
+  // Called when the parser enters a declaration at token `index`.
+  void enter_decl(size_t index) {
+    decl_start_ = index;
+    if (starts_decl_line(index)) suppressed_ = false;
+  }
+
+  // The declaration at `index` nests too deep to parse: reported (once), and silence follows.
+  void too_deep(size_t index) {
+    diag::Diagnostic* d =
+        report(index, fmt::format("nesting deeper than {} levels", kMaxNesting), "too deep");
+    if (d != nullptr) d->with_note("split the value into named `let` bindings");
+    suppressed_ = true;
+  }
+
+  // A lexical or nesting diagnostic is on one of the tokens `first` to `last`.
+  bool reported_between(size_t first, size_t last) const {
+    auto it = std::ranges::lower_bound(pre_reported_, first);
+    return it != pre_reported_.end() && *it <= last;
+  }
+
+  // The next token at or after `from` where a declaration can start a line; the END token if none.
+  size_t next_decl(size_t from) const {
+    size_t i = from;
+    while (i + 1 < stream_.count() && !(starts_decl_line(i) && could_start_decl(i)))
+      ++i;
+    return i;
+  }
+
+  // Called before each decision. Before an expression, refuses `name =` at the start of a line:
+  // that starts the next item or declaration, so the expression is missing. After `x.` at the end
+  // of a line, reports the missing member name. Inside a bracket, stops at a line that can only
+  // start a new declaration: the bracket was not closed.
   void sync(antlr4::Parser* parser) override {
-    antlr4::TokenStream* in = parser->getTokenStream();
-    ParserRuleContext* ctx = parser->getContext();
-    if (ctx->getRuleIndex() == KclParser::RulePrimary && ctx->children.empty() &&
-        in->LA(1) == KclParser::IDENT && in->LA(2) == KclParser::ASSIGN) {
-      throw antlr4::InputMismatchException(parser);
-    }
-    if (ctx->getRuleIndex() == KclParser::RulePostfix && in->LA(1) == KclParser::DOT &&
-        is_field_name(in->LA(2)) && in->LA(3) == KclParser::ASSIGN &&
-        in->LT(2)->getLine() > in->LT(1)->getLine()) {
-      // `x.` at the end of a line, then `name = ...`: the member name is missing.
-      report(in->LT(1), "expected a field name after `.`",
-             fmt::format("`{} =` on the next line starts a new assignment", text_.text(in->LT(2))));
-      beginErrorCondition(parser);
-      parser->consume();
-      return;
-    }
-    if (ctx->getRuleIndex() != KclParser::RuleFile) {
+    if (next_tokens_ == nullptr) next_tokens_ = &next_tokens_table(parser->getATN());
+    size_t index = stream_.position();
+    const KcToken& next = stream_.at(index);
+    // The checks below concern a token that starts a line, or a `.`.
+    if (!next.lex().first_on_line && next.type() != P::DOT) {
+      if ((*next_tokens_)[parser->getState()].allows(next.type())) return;
       DefaultErrorStrategy::sync(parser);
       return;
     }
+    ParserRuleContext* ctx = parser->getContext();
+    size_t rule = ctx->getRuleIndex();
+    antlr4::TokenStream* in = parser->getTokenStream();
+    if (rule == P::RuleExpr) {
+      bool started = starts_at(ctx, index);
+      if (started && next_line_assigns(index)) throw antlr4::InputMismatchException(parser);
+      if (!started && in->LA(1) == P::DOT && is_field_name(in->LA(2)) && in->LA(3) == P::ASSIGN &&
+          stream_.at(index + 1).lex().first_on_line) {
+        // `x.` at the end of a line, then `name = ...`: the member name is missing.
+        report(index, "expected a field name after `.`",
+               fmt::format("`{} =` on the next line starts a new assignment",
+                           stream_.text(stream_.at(index + 1))));
+        beginErrorCondition(parser);
+        parser->consume();
+        return;
+      }
+    }
+    if (rule != P::RuleDecl && rule != P::RuleSchemaItem && index > decl_start_ &&
+        depth(index) > 0 && starts_new_decl(index)) {
+      // `let x =` at the start of a line inside a bracket cannot continue anything there: the
+      // bracket was not closed. Leave it for the declaration it starts.
+      throw antlr4::InputMismatchException(parser);
+    }
+    // What DefaultErrorStrategy::sync checks first, without its allocations.
+    if ((*next_tokens_)[parser->getState()].allows(next.type())) return;
+    DefaultErrorStrategy::sync(parser);
+  }
+
+  // Between declarations, skips anything that cannot start one, reporting it once, instead of the
+  // default recovery (which could give up on the rest of the file): afterwards the next token
+  // starts a declaration or is the end of the file. After an error, what recovery left of an
+  // unclosed bracket is skipped silently up to the next declaration line.
+  void between_declarations(antlr4::Parser* parser) {
+    antlr4::TokenStream* in = parser->getTokenStream();
     while (true) {
+      size_t i = in->index();
       size_t la = in->LA(1);
-      if (la == Token::EOF) return;
+      if (la == antlr4::Token::EOF) return;
       // After an error, recovery may have left a bracket early: its remaining lines are skipped.
-      if (suppressed_ && !starts_decl_line(in)) {
+      if (suppressed_ && !starts_decl_line(i)) {
         skip_to_next_decl(parser);
         continue;
       }
-      if (la == KclParser::IDENT || is_decl_keyword(la)) return;
-      Token* t = in->LT(1);
-      if (is_unsupported_decl_keyword(la)) {
-        if (starts_decl_line(in)) suppressed_ = false;
-        decl_start_ = t->getTokenIndex();
-        report(t, fmt::format("`{}` declarations are not supported yet", text_.text(t)), "");
-      } else {
-        report(t, unexpected(t), "expected a declaration");
-      }
+      if (could_start_decl(i)) return;
+      report(i, unexpected(i), "expected a declaration");
       skip_to_next_decl(parser);
     }
   }
@@ -207,41 +377,39 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
  protected:
   void reportNoViableAlternative(antlr4::Parser* parser,
                                  const antlr4::NoViableAltException& e) override {
-    Token* offending = e.getOffendingToken();
-    IntervalSet expected = e.getExpectedTokens();
+    size_t offending = index_of(e.getOffendingToken(), parser);
+    std::vector<TokenKind> expected = kinds(e.getExpectedTokens());
     if (report_unclosed(parser, offending, expected)) return;
     std::string what;
     switch (parser->getContext()->getRuleIndex()) {
-      case KclParser::RuleItem: {
-        const Token* field = previous_token(parser, offending);
-        what = field == nullptr ? "`=` or `{`"
-                                : fmt::format("`=` or `{{` after `{}`", text_.text(field));
-        report(offending, fmt::format("expected {}", what), found(offending));
-        return;
+      case P::RuleItem: {
+        what = item_expectation(e.getStartToken(), offending);
+        if (!what.empty()) {
+          report(offending, what, found(offending));
+          return;
+        }
+        what = join_alternatives(expected_parts(expected));
+        break;
       }
-      case KclParser::RuleExpr:
-      case KclParser::RulePostfix:
-      case KclParser::RulePrimary:
+      case P::RuleExpr:
+      case P::RuleStringExpr:
+      case P::RuleListExpr:
         what = "an expression";
         break;
-      case KclParser::RuleTypeExpr:
-      case KclParser::RuleTypeAtom:
+      case P::RuleTypeExpr:
         what = "a type";
         break;
-      case KclParser::RuleDecl:
+      case P::RuleRangeBound:
+        what = "a literal bound";
+        break;
+      case P::RuleDecl:
         what = "a declaration";
         break;
-      case KclParser::RuleFieldName:
-        what = "a field name";
-        break;
-      case KclParser::RuleString:
-        what = "a string";
-        break;
-      case KclParser::RuleResourceLabel:
-        what = "a label (a name or a string)";
+      case P::RuleSchemaItem:
+        what = "a field, `let` or `check`";
         break;
       default:
-        what = describe(expected);
+        what = join_alternatives(expected_parts(expected));
         break;
     }
     report(offending, fmt::format("expected {}, found {}", what, phrase(offending)), "");
@@ -249,30 +417,35 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
 
   void reportInputMismatch(antlr4::Parser* parser,
                            const antlr4::InputMismatchException& e) override {
-    report_expected(parser, e.getOffendingToken(), e.getExpectedTokens());
+    report_expected(parser, index_of(e.getOffendingToken(), parser), kinds(e.getExpectedTokens()));
   }
 
-  void reportFailedPredicate(antlr4::Parser*, const antlr4::FailedPredicateException& e) override {
-    report(e.getOffendingToken(), unexpected(e.getOffendingToken()), "");
+  void reportFailedPredicate(antlr4::Parser* parser,
+                             const antlr4::FailedPredicateException& e) override {
+    size_t offending = index_of(e.getOffendingToken(), parser);
+    report(offending, unexpected(offending), "");
   }
 
   // Deleting a token is a good guess only within a line: across a line break the next token more
   // likely starts something new (`a = }` then `b = 1` must not become `a = b`).
-  Token* singleTokenDeletion(antlr4::Parser* parser) override {
+  antlr4::Token* singleTokenDeletion(antlr4::Parser* parser) override {
     antlr4::TokenStream* in = parser->getTokenStream();
-    if (in->LT(2)->getLine() > in->LT(1)->getLine()) return nullptr;
+    if (stream_.at(in->index() + 1).lex().first_on_line) return nullptr;
     return DefaultErrorStrategy::singleTokenDeletion(parser);
   }
 
-  // Likewise, conjuring a missing token is a good guess only when the current token does not start
-  // a new line with something that begins an assignment or declaration (`param p` then `q = 2`).
+  // Conjuring a missing token is a good guess only when the current token does not start a new
+  // line with something that begins an item or declaration (`param p` then `q = 2`), and never for
+  // an opening bracket, whose contents would then be made up too.
   bool singleTokenInsertion(antlr4::Parser* parser) override {
     antlr4::TokenStream* in = parser->getTokenStream();
-    Token* before = in->LT(-1);
+    size_t index = in->index();
     size_t la = in->LA(1);
-    bool starts_something = is_decl_keyword(la) || is_unsupported_decl_keyword(la) ||
-                            (is_field_name(la) && in->LA(2) == KclParser::ASSIGN);
-    if (before != nullptr && in->LT(1)->getLine() > before->getLine() && starts_something) {
+    bool starts_something = is_decl_keyword(la) || (is_field_name(la) && in->LA(2) == P::ASSIGN);
+    if (index > 0 && stream_.at(index).lex().first_on_line && starts_something) return false;
+    antlr4::misc::IntervalSet expected = getExpectedTokens(parser);
+    if (expected.contains(size_t{P::LBRACE}) || expected.contains(size_t{P::LBRACK}) ||
+        expected.contains(size_t{P::LPAREN})) {
       return false;
     }
     return DefaultErrorStrategy::singleTokenInsertion(parser);
@@ -282,111 +455,235 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
   void reportUnwantedToken(antlr4::Parser* parser) override {
     if (inErrorRecoveryMode(parser)) return;
     beginErrorCondition(parser);
-    Token* t = parser->getCurrentToken();
-    IntervalSet expected = getExpectedTokens(parser);
-    if (report_unclosed(parser, t, expected)) return;
+    size_t index = parser->getTokenStream()->index();
+    std::vector<TokenKind> expected = kinds(getExpectedTokens(parser));
+    if (report_unclosed(parser, index, expected)) return;
     std::vector<std::string> parts = expected_parts(expected);
-    report(t, unexpected(t), parts.size() <= 3 ? "expected " + join(parts) : "");
+    report(index, unexpected(index),
+           parts.size() <= 3 ? "expected " + join_alternatives(parts) : "");
   }
 
   // One token is missing before the current one; recovery pretends it was there.
   void reportMissingToken(antlr4::Parser* parser) override {
     if (inErrorRecoveryMode(parser)) return;
     beginErrorCondition(parser);
-    report_expected(parser, parser->getCurrentToken(), getExpectedTokens(parser));
+    report_expected(parser, parser->getTokenStream()->index(), kinds(getExpectedTokens(parser)));
   }
 
  private:
-  void report_expected(antlr4::Parser* parser, Token* offending, const IntervalSet& expected) {
+  std::vector<TokenKind> kinds(const antlr4::misc::IntervalSet& set) const {
+    std::vector<TokenKind> out;
+    for (ssize_t type : set.toList()) {
+      out.push_back(type < 0 ? TokenKind::END : kind_of(static_cast<size_t>(type)));
+    }
+    return out;
+  }
+
+  // The stream index of `t`; a token conjured by recovery counts as the current one.
+  size_t index_of(const antlr4::Token* t, antlr4::Parser* parser) const {
+    if (const KcToken* k = stream_.mine(t)) return k->index();
+    return parser->getTokenStream()->index();
+  }
+
+  void report_expected(antlr4::Parser* parser, size_t offending,
+                       const std::vector<TokenKind>& expected) {
     if (report_unclosed(parser, offending, expected)) return;
     std::vector<std::string> parts = expected_parts(expected);
-    const Token* before = previous_token(parser, offending);
-    if (parts.size() == 1 && parts[0].starts_with('`') && before != nullptr) {
-      report(offending, fmt::format("expected {} after `{}`", parts[0], text_.text(before)),
+    if (parts.size() == 1 && parts[0].starts_with('`') && offending > 0) {
+      report(offending,
+             fmt::format("expected {} after `{}`", parts[0], shown(stream_.at(offending - 1))),
              found(offending));
       return;
     }
     std::string label;
-    if (offending->getType() == KclParser::IDENT && next_is_assign(parser, offending)) {
-      label = fmt::format("`{} =` starts the next assignment", text_.text(offending));
+    if (is_field_name(stream_.at(offending).type()) &&
+        stream_.at(offending + 1).type() == P::ASSIGN) {
+      label = fmt::format("`{} =` starts the next assignment", shown(stream_.at(offending)));
     }
-    report(offending, fmt::format("expected {}, found {}", join(parts), phrase(offending)),
+    report(offending,
+           fmt::format("expected {}, found {}", join_alternatives(parts), phrase(offending)),
            std::move(label));
+  }
+
+  // What an item needs after its first token, when that is clear from the first token.
+  std::string item_expectation(const antlr4::Token* start, size_t offending) const {
+    const KcToken* first = stream_.mine(start);
+    if (first == nullptr || offending == 0) return "";
+    if (first->index() + 1 != offending) return "";
+    switch (first->type()) {
+      case P::FOR:
+        return "expected a name after `for`";
+      case P::IF:
+        return "expected a condition after `if`";
+      case P::RESOURCE:
+        return "expected a resource type (`provider.kind`) after `resource`";
+      default:
+        if (!is_field_name(first->type())) return "";
+        return fmt::format("expected `=` or `{{` after `{}`", shown(*first));
+    }
   }
 
   // "expected `}` to close the block opened at 3:14", when a bracket is open, its closer would fit
   // here, and what came instead looks like the end of the bracket's contents.
-  bool report_unclosed(antlr4::Parser* parser, Token* offending, const IntervalSet& expected) {
+  bool report_unclosed(antlr4::Parser* parser, size_t offending,
+                       const std::vector<TokenKind>& expected) {
     struct Open {
-      const Token* opener = nullptr;
+      const KcToken* opener = nullptr;
       size_t closer = 0;
       const char* what = "";
     };
     Open open;
-    for (antlr4::RuleContext* c = parser->getContext(); c != nullptr && open.opener == nullptr;
-         c = dynamic_cast<antlr4::RuleContext*>(c->parent)) {
-      auto take = [&](antlr4::tree::TerminalNode* opener, antlr4::tree::TerminalNode* closer,
-                      size_t closer_type, const char* what) {
-        if (opener != nullptr && closer == nullptr) open = {opener->getSymbol(), closer_type, what};
-      };
-      if (auto* b = dynamic_cast<KclParser::BodyContext*>(c)) {
-        take(b->LBRACE(), b->RBRACE(), KclParser::RBRACE, "block");
-      } else if (auto* l = dynamic_cast<KclParser::ListLitContext*>(c)) {
-        take(l->LBRACK(), l->RBRACK(), KclParser::RBRACK, "list");
-      } else if (auto* p = dynamic_cast<KclParser::ParenExprContext*>(c)) {
-        take(p->LPAREN(), p->RPAREN(), KclParser::RPAREN, "parenthesis");
-      } else if (auto* lt = dynamic_cast<KclParser::ListTypeContext*>(c)) {
-        take(lt->LBRACK(), lt->RBRACK(), KclParser::RBRACK, "list type");
-      } else if (auto* mt = dynamic_cast<KclParser::MapTypeContext*>(c)) {
-        take(mt->LBRACE(), mt->RBRACE(), KclParser::RBRACE, "map type");
+    auto take = [&](const antlr4::Token* opener, const antlr4::Token* closer, size_t closer_type,
+                    const char* what) {
+      const KcToken* o = stream_.mine(opener);
+      if (o != nullptr && stream_.mine(closer) == nullptr) open = {o, closer_type, what};
+    };
+    for (antlr4::tree::ParseTree* node = parser->getContext();
+         node != nullptr && open.opener == nullptr; node = node->parent) {
+      auto* ctx = static_cast<ParserRuleContext*>(node);
+      switch (ctx->getRuleIndex()) {
+        case P::RuleBody: {
+          auto* b = static_cast<P::BodyContext*>(ctx);
+          take(b->open, b->close, P::RBRACE, "block");
+          break;
+        }
+        case P::RuleListExpr: {
+          auto* l = static_cast<P::ListExprContext*>(ctx);
+          take(l->open, l->close, P::RBRACK, "list");
+          break;
+        }
+        case P::RuleExpr: {
+          auto* e = static_cast<P::ExprContext*>(ctx);
+          if (e->lb != nullptr) take(e->lb, e->close, P::RBRACK, "index");
+          if (e->lp != nullptr) {
+            take(e->lp, e->close, P::RPAREN, e->lhs != nullptr ? "argument list" : "parenthesis");
+          }
+          break;
+        }
+        case P::RuleCheckBlock: {
+          auto* c = static_cast<P::CheckBlockContext*>(ctx);
+          take(c->open, c->close, P::RBRACE, "check block");
+          break;
+        }
+        case P::RuleAnnotation: {
+          auto* a = static_cast<P::AnnotationContext*>(ctx);
+          if (a->open != nullptr) take(a->open, a->close, P::RPAREN, "argument list");
+          break;
+        }
+        case P::RuleDecl:
+          if (auto* s = dynamic_cast<P::SchemaDeclContext*>(ctx)) {
+            take(s->open, s->close, P::RBRACE, "schema");
+          } else if (auto* n = dynamic_cast<P::EnumDeclContext*>(ctx)) {
+            take(n->open, n->close, P::RBRACE, "enum");
+          } else if (auto* f = dynamic_cast<P::FnDeclContext*>(ctx)) {
+            take(f->open, f->close, P::RPAREN, "parameter list");
+          }
+          break;
+        case P::RuleTypeExpr: {
+          auto* t = static_cast<P::TypeExprContext*>(ctx);
+          if (t->list != nullptr) take(t->list, t->listClose, P::RBRACK, "list type");
+          if (t->map != nullptr) take(t->map, t->mapClose, P::RBRACE, "map type");
+          if (t->range != nullptr) take(t->range, t->rangeClose, P::RPAREN, "range");
+          break;
+        }
+        default:
+          break;
       }
     }
-    if (open.opener == nullptr || is_missing(open.opener) || !expected.contains(open.closer)) {
+    if (open.opener == nullptr ||
+        std::ranges::find(expected, kind_of(open.closer)) == expected.end()) {
       return false;
     }
-    size_t type = offending->getType();
+    size_t type = stream_.at(offending).type();
     bool other_closer =
-        (type == KclParser::RBRACE || type == KclParser::RBRACK || type == KclParser::RPAREN) &&
-        type != open.closer;
-    bool new_decl = is_decl_keyword(type) || is_unsupported_decl_keyword(type) ||
-                    (type == KclParser::IDENT && open.closer != KclParser::RBRACE &&
-                     parser->getTokenStream()->LA(2) == KclParser::ASSIGN);
-    if (type != Token::EOF && !other_closer && !new_decl) return false;
-    source::LineCol at = source_.line_col(text_.span(open.opener).begin);
-    std::string closer = literal(open.closer);
-    diag::Diagnostic* d = report(offending,
-                                 fmt::format("expected {} to close the {} opened at {}:{}", closer,
-                                             open.what, at.line, at.column),
-                                 found(offending));
+        (type == P::RBRACE || type == P::RBRACK || type == P::RPAREN) && type != open.closer;
+    bool new_decl = starts_new_decl(offending) ||
+                    (is_decl_keyword(type) && stream_.at(offending).lex().first_on_line) ||
+                    (open.closer != P::RBRACE && is_field_name(type) &&
+                     stream_.at(offending + 1).type() == P::ASSIGN);
+    if (type != antlr4::Token::EOF && !other_closer && !new_decl) return false;
+    const LexToken& opener = open.opener->lex();
+    source::LineCol at = source_.line_col(opener.begin);
+    diag::Diagnostic* d =
+        report(offending,
+               fmt::format("expected {} to close the {} opened at {}:{}",
+                           spelling(kind_of(open.closer)), open.what, at.line, at.column),
+               found(offending));
     if (d != nullptr) {
-      d->with_secondary(text_.span(open.opener),
-                        fmt::format("`{}` opened here", text_.text(open.opener)));
+      d->with_secondary(Span{file_, opener.begin, opener.end},
+                        fmt::format("`{}` opened here", stream_.text(*open.opener)));
     }
     return true;
   }
 
-  diag::Diagnostic* report(const Token* at, std::string message, std::string label) {
+  diag::Diagnostic* report(size_t index, std::string message, std::string label) {
     if (suppressed_) return nullptr;
     suppressed_ = true;
-    size_t index = at->getTokenIndex();
-    for (size_t p : pre_reported_) {
-      if (p >= decl_start_ && p <= index) return nullptr;
-    }
-    Span span = is_missing(at) ? text_.eof() : text_.span(at);
-    diag::Diagnostic& d = diags_.error(Code::E0101, span, std::move(message));
+    auto pre = std::ranges::lower_bound(pre_reported_, decl_start_);
+    if (pre != pre_reported_.end() && *pre <= index) return nullptr;
+    const LexToken& t = stream_.at(index).lex();
+    diag::Diagnostic& d =
+        diags_.error(Code::E0101, Span{file_, t.begin, t.end}, std::move(message));
     if (!label.empty()) d.with_label(std::move(label));
     return &d;
   }
 
-  // True when the next token is the first on its line and either outside all brackets or at the
-  // line's first column: where a declaration starts in a file laid out as usual. Only such a token
-  // ends the silence after an error, so text that recovery misplaced cannot cascade.
-  bool starts_decl_line(antlr4::TokenStream* in) const {
-    Token* t = in->LT(1);
-    Token* before = in->LT(-1);
-    if (before != nullptr && before->getLine() >= t->getLine()) return false;
-    size_t index = t->getTokenIndex();
-    return t->getCharPositionInLine() == 0 || index >= depths_.size() || depths_[index] == 0;
+  // True when token `i` is the first on its line and either outside all brackets or at the line's
+  // first column: where a declaration starts in a file laid out as usual. Only such a token ends
+  // the silence after an error, so text that recovery misplaced cannot cascade.
+  bool starts_decl_line(size_t i) const {
+    const LexToken& t = stream_.at(i).lex();
+    if (i > 0 && !t.first_on_line) return false;
+    return t.begin == t.line_begin || depth(i) == 0;
+  }
+
+  // How many brackets are open before token `i`.
+  int depth(size_t i) const { return i < scanned_.depths.size() ? scanned_.depths[i] : 0; }
+
+  bool could_start_decl(size_t i) const {
+    size_t type = stream_.at(i).type();
+    return is_decl_keyword(type) || type == P::IDENT || type == P::WITH;
+  }
+
+  // A declaration that cannot be anything else starts at token `i`, at the start of a line:
+  // `let x =`, `let x:`, `param x:`, `type X =`, `fn f(`, `output x =`, `import "..."`.
+  bool starts_new_decl(size_t i) const {
+    const LexToken& t = stream_.at(i).lex();
+    if (!t.first_on_line || t.begin != t.line_begin) return false;
+    size_t type = stream_.at(i).type();
+    size_t second = stream_.at(i + 1).type();
+    size_t third = stream_.at(i + 2).type();
+    bool named = second == P::IDENT || second == P::WITH;
+    switch (type) {
+      case P::LET:
+        return named && (third == P::ASSIGN || third == P::COLON);
+      case P::PARAM:
+        return named && third == P::COLON;
+      case P::TYPE:
+      case P::OUTPUT:
+        return named && third == P::ASSIGN;
+      case P::FN:
+        return named && third == P::LPAREN;
+      case P::IMPORT:
+        return second == P::STRING && third != P::LBRACE;
+      default:
+        return false;
+    }
+  }
+
+  // `ctx` has consumed nothing yet: its first token is token `index`.
+  bool starts_at(const ParserRuleContext* ctx, size_t index) const {
+    const KcToken* start = stream_.mine(ctx->start);
+    return start != nullptr && start->index() == index;
+  }
+
+  // `name =` (or `"key" =`) starts the line at token `i`.
+  bool next_line_assigns(size_t i) const {
+    const KcToken& t = stream_.at(i);
+    if (i == 0 || !t.lex().first_on_line) return false;
+    size_t type = t.type();
+    return (type == P::IDENT || type == P::WITH || type == P::STRING) &&
+           stream_.at(i + 1).type() == P::ASSIGN;
   }
 
   // Consumes at least one token, then up to the next line that can start a declaration.
@@ -395,127 +692,23 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
     beginErrorCondition(parser);
     do {
       parser->consume();
-    } while (in->LA(1) != Token::EOF && !(starts_decl_line(in) && could_start_decl(in)));
-  }
-
-  static bool could_start_decl(antlr4::TokenStream* in) {
-    size_t la = in->LA(1);
-    return is_decl_keyword(la) || is_unsupported_decl_keyword(la) || la == KclParser::IDENT;
-  }
-
-  static bool next_is_assign(antlr4::Parser* parser, const Token* t) {
-    auto* in = dynamic_cast<antlr4::BufferedTokenStream*>(parser->getTokenStream());
-    if (in == nullptr || is_missing(t)) return false;
-    for (size_t i = t->getTokenIndex() + 1; i < in->size(); ++i) {
-      Token* next = in->get(i);
-      if (next->getChannel() == Token::DEFAULT_CHANNEL) return next->getType() == KclParser::ASSIGN;
-    }
-    return false;
-  }
-
-  // The token on the default channel just before `t`.
-  static const Token* previous_token(antlr4::Parser* parser, const Token* t) {
-    auto* in = dynamic_cast<antlr4::BufferedTokenStream*>(parser->getTokenStream());
-    if (in == nullptr || is_missing(t)) return nullptr;
-    for (size_t i = t->getTokenIndex(); i-- > 0;) {
-      Token* prev = in->get(i);
-      if (prev->getChannel() == Token::DEFAULT_CHANNEL) return prev;
-    }
-    return nullptr;
-  }
-
-  // `=` for a token type with a fixed spelling, else its rule name.
-  std::string literal(size_t type) const {
-    std::string name = vocabulary_.getLiteralName(type);
-    if (name.size() >= 2 && name.front() == '\'')
-      return "`" + name.substr(1, name.size() - 2) + "`";
-    return vocabulary_.getSymbolicName(type);
-  }
-
-  // The expected token set in words: "an expression", "`,` or `]`".
-  std::string describe(const IntervalSet& set) const { return join(expected_parts(set)); }
-
-  static std::string join(const std::vector<std::string>& parts) {
-    if (parts.empty()) return "something else";
-    std::string out = parts[0];
-    for (size_t i = 1; i < parts.size(); ++i)
-      out += (i + 1 == parts.size() ? " or " : ", ") + parts[i];
-    return out;
-  }
-
-  // The expected token set in parts: {"`,`", "`]`"}, {"an expression"}.
-  std::vector<std::string> expected_parts(const IntervalSet& set) const {
-    std::vector<ssize_t> tokens = set.toList();
-    auto has = [&](size_t type) {
-      return std::ranges::find(tokens, static_cast<ssize_t>(type)) != tokens.end();
-    };
-    auto drop = [&](std::initializer_list<size_t> types) {
-      for (size_t type : types)
-        std::erase(tokens, static_cast<ssize_t>(type));
-    };
-    std::vector<std::string> categories;
-    if (has(KclParser::INT) && has(KclParser::LBRACK) && has(KclParser::IDENT)) {
-      categories.push_back("an expression");
-      drop({KclParser::INT,
-            KclParser::FLOAT,
-            KclParser::STRING,
-            KclParser::TRIPLE_STRING,
-            KclParser::UNTERMINATED_STRING,
-            KclParser::UNTERMINATED_TRIPLE_STRING,
-            KclParser::TRUE_KW,
-            KclParser::FALSE_KW,
-            KclParser::NULL_KW,
-            KclParser::DURATION,
-            KclParser::SIZE,
-            KclParser::PERCENT,
-            KclParser::VERSION,
-            KclParser::IPV4,
-            KclParser::CIDR,
-            KclParser::BAD_NUMBER,
-            KclParser::BAD_VERSION,
-            KclParser::LBRACK,
-            KclParser::LBRACE,
-            KclParser::IDENT,
-            KclParser::RESOURCE,
-            KclParser::LPAREN});
-    }
-    if (has(KclParser::SELF) && has(KclParser::THEN)) {
-      categories.push_back("a field name");
-      std::erase_if(tokens, [](ssize_t type) { return type >= 0 && is_field_name(type); });
-    }
-    if (has(KclParser::IMPORT) && has(KclParser::LET) && has(KclParser::PARAM)) {
-      categories.push_back("a declaration");
-      drop({KclParser::IMPORT, KclParser::LET, KclParser::PARAM, KclParser::OUTPUT,
-            KclParser::IDENT});
-    }
-    if (has(KclParser::IDENT) && has(KclParser::LBRACK) && has(KclParser::LBRACE) &&
-        !has(KclParser::INT)) {
-      categories.push_back("a type");
-      drop({KclParser::IDENT, KclParser::LBRACK, KclParser::LBRACE});
-    }
-    if (has(KclParser::STRING)) {
-      categories.push_back("a string");
-      drop({KclParser::STRING, KclParser::TRIPLE_STRING, KclParser::UNTERMINATED_STRING,
-            KclParser::UNTERMINATED_TRIPLE_STRING});
-    }
-    if (has(KclParser::IDENT)) {
-      categories.push_back("a name");
-      drop({KclParser::IDENT});
-    }
-    // `.` and `?` continue what came before; they only matter when nothing else would do.
-    if (!categories.empty() || tokens.size() > 1) drop({KclParser::DOT, KclParser::QUESTION});
-    std::vector<std::string> parts;
-    for (ssize_t type : tokens) {
-      parts.push_back(type == -1 ? "the end of the file" : literal(static_cast<size_t>(type)));
-    }
-    parts.insert(parts.end(), categories.begin(), categories.end());
-    return parts;
+    } while (in->LA(1) != antlr4::Token::EOF &&
+             !(starts_decl_line(in->index()) && could_start_decl(in->index())));
   }
 
   // "`foo`" or "the end of the file", for messages.
-  std::string phrase(const Token* t) const {
-    if (t->getType() == Token::EOF) return "the end of the file";
-    std::string_view text = text_.text(t);
+  std::string phrase(size_t index) const {
+    const KcToken& t = stream_.at(index);
+    if (t.type() == antlr4::Token::EOF) return "the end of the file";
+    // `}` and the string text after it are one token; the `}` is what was found.
+    if (t.type() == P::STRING_MIDDLE || t.type() == P::STRING_CLOSE) return "`}`";
+    if (t.lex().begin == t.lex().end) return std::string(spelling(kind_of(t.type())));
+    return fmt::format("`{}`", shown(t));
+  }
+
+  // The token's text as a message shows it: its first line, at most 40 bytes, valid UTF-8.
+  std::string shown(const KcToken& t) const {
+    std::string_view text = stream_.text(t);
     size_t cut = std::min(text.find_first_of("\r\n"), text.size());
     bool shortened = cut < text.size();
     if (cut > 40) {
@@ -524,509 +717,251 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
         --cut;
       shortened = true;
     }
-    std::string shown;
-    utf8::append_valid(shown, text.substr(0, cut));  // diagnostics must stay valid UTF-8
-    return fmt::format("`{}{}`", shown, shortened ? "..." : "");
+    std::string out;
+    utf8::append_valid(out, text.substr(0, cut));
+    if (shortened) out += "...";
+    return out;
   }
 
-  std::string unexpected(const Token* t) const {
-    if (t->getType() == KclParser::ERROR_CHAR) return "unexpected character " + phrase(t);
-    if (t->getType() == Token::EOF) return "unexpected end of file";
-    return "unexpected " + phrase(t);
+  std::string unexpected(size_t index) const {
+    if (stream_.at(index).type() == antlr4::Token::EOF) return "unexpected end of file";
+    return "unexpected " + phrase(index);
   }
 
-  std::string found(const Token* t) const {
-    return t->getType() == Token::EOF ? "the file ends here" : "found " + phrase(t);
+  std::string found(size_t index) const {
+    if (stream_.at(index).type() == antlr4::Token::EOF) return "the file ends here";
+    return "found " + phrase(index);
   }
 
-  const TextMap& text_;
+  const Stream& stream_;
+  const Prescanned& scanned_;
   const source::SourceFile& source_;
-  const antlr4::dfa::Vocabulary& vocabulary_;
+  source::FileId file_;
   diag::Diagnostics& diags_;
-  std::vector<size_t> pre_reported_;  // token indexes that already have a diagnostic
-  std::vector<int> depths_;           // bracket depth before each token
+  std::vector<size_t> pre_reported_;  // stream indexes that already have a diagnostic
+  const std::vector<NextTokens>* next_tokens_ = nullptr;
   size_t decl_start_ = 0;
   bool suppressed_ = false;
 };
 
-// Tells SyntaxErrors where declarations start.
-class DeclWatcher final : public antlr4::tree::ParseTreeListener {
+// ---- The parser ----
+
+// ANTLR's SLL prediction with a memo in front. The grammar has no predicates, so a prediction is a
+// function of the decision, the precedence (for the expression loop) and the tokens it looks at;
+// when it looked at no more than two tokens, the answer is stored under those and given directly
+// the next time, skipping the runtime's locks and allocations. The answers are the DFA's own, so
+// the parse is the same. The memo is per thread (the runtime's DFA is per process).
+class Predictor final : public antlr4::atn::ParserATNSimulator {
  public:
-  DeclWatcher(SyntaxErrors& errors, antlr4::Parser& parser) : errors_(errors), parser_(parser) {}
-  void enterEveryRule(ParserRuleContext* ctx) override {
-    if (ctx->getRuleIndex() == KclParser::RuleDecl) errors_.enter_decl(&parser_);
+  Predictor(antlr4::Parser& parser, const antlr4::atn::ParserATNSimulator& stock,
+            const Stream& stream)
+      : ParserATNSimulator(
+            &parser, stock.atn, stock.decisionToDFA,
+            const_cast<antlr4::atn::ParserATNSimulator&>(stock).getSharedContextCache()),
+        parser_(parser),
+        stream_(stream) {
+    setPredictionMode(antlr4::atn::PredictionMode::SLL);
+    Memo& memo = this->memo();
+    if (memo.first.empty()) memo.first.assign(decisionToDFA.size() * kPrecedences * kSlots, 0);
   }
-  void exitEveryRule(ParserRuleContext*) override {}
-  void visitTerminal(antlr4::tree::TerminalNode*) override {}
-  void visitErrorNode(antlr4::tree::ErrorNode*) override {}
 
- private:
-  SyntaxErrors& errors_;
-  antlr4::Parser& parser_;
-};
-
-// ---- Lexical checks before parsing ----
-
-struct Prescanned {
-  std::vector<std::unique_ptr<Token>> tokens;  // what the parser gets to see
-  std::vector<size_t> reported;                // indexes into `tokens` that have a diagnostic
-  std::vector<int> depths;                     // bracket depth before each of `tokens`
-};
-
-// Reports unterminated strings (E0102) and nesting deeper than kMaxDepth. Brackets nested too
-// deep are dropped with everything inside them, so the parser never recurses that far.
-Prescanned prescan(std::vector<std::unique_ptr<Token>> lexed, const TextMap& text,
-                   diag::Diagnostics& diags) {
-  Prescanned out;
-  out.tokens.reserve(lexed.size());
-  int depth = 0;
-  int drop_above = -1;  // while >= 0, tokens nested deeper than this are dropped
-  for (std::unique_ptr<Token>& t : lexed) {
-    size_t type = t->getType();
-    int depth_before = depth;
-    if (type == KclLexer::UNTERMINATED_STRING || type == KclLexer::UNTERMINATED_TRIPLE_STRING) {
-      bool triple = type == KclLexer::UNTERMINATED_TRIPLE_STRING;
-      Span at = text.span(t.get());
-      at.end = at.begin + (triple ? 3 : 1);
-      diags.error(Code::E0102, at, "unterminated string")
-          .with_label(triple ? "this string has no closing `\"\"\"` before the end of the file"
-                             : "this string has no closing `\"` before the end of the line");
-      out.reported.push_back(out.tokens.size());
+  size_t adaptivePredict(antlr4::TokenStream* input, size_t decision,
+                         antlr4::ParserRuleContext* outer) override {
+    int precedence = decisionToDFA[decision].isPrecedenceDfa() ? parser_.getPrecedence() : -1;
+    if (precedence + 1 >= static_cast<int>(kPrecedences)) {
+      return ParserATNSimulator::adaptivePredict(input, decision, outer);
     }
-    bool opener = type == KclLexer::LBRACE || type == KclLexer::LBRACK || type == KclLexer::LPAREN;
-    bool closer = type == KclLexer::RBRACE || type == KclLexer::RBRACK || type == KclLexer::RPAREN;
-    if (opener && ++depth > kMaxDepth && drop_above < 0) {
-      drop_above = depth - 1;
-      diags
-          .error(Code::E0101, text.span(t.get()),
-                 fmt::format("nesting deeper than {} levels", kMaxDepth))
-          .with_label("too deep")
-          .with_note("split the value into named `let` bindings");
-      out.reported.push_back(out.tokens.size());
+    Memo& memo = this->memo();
+    size_t index = input->index();
+    size_t cell = (decision * kPrecedences + static_cast<size_t>(precedence + 1)) * kSlots +
+                  slot(stream_.at(index).type());
+    uint8_t known = memo.first[cell];
+    if (known != kUnknown && known != kNeedsMore) return known;
+    uint32_t key2 = static_cast<uint32_t>(cell * kSlots + slot(stream_.at(index + 1).type()));
+    if (known == kNeedsMore) {
+      auto it = memo.second.find(key2);
+      if (it != memo.second.end()) return it->second;
     }
-    bool drop = drop_above >= 0 && type != Token::EOF;
-    if (closer && depth > 0 && --depth == drop_above) drop_above = -1;
-    if (!drop) {
-      out.depths.push_back(depth_before);
-      out.tokens.push_back(std::move(t));
-    }
-  }
-  return out;
-}
-
-// ---- Parse tree to AST ----
-
-class Converter {
- public:
-  Converter(const TextMap& text, const std::vector<Token*>& tokens, ast::File& file,
-            diag::Diagnostics& diags)
-      : text_(text), tokens_(tokens), file_(file), diags_(diags) {}
-
-  void convert(KclParser::FileContext* ctx) {
-    for (KclParser::DeclContext* d : ctx->decl()) {
-      if (d != nullptr) decl(d);
-    }
-  }
-
- private:
-  // Nesting of containers (lists, bodies, member accesses, composite types) in the tree being
-  // built.
-  class Nest {
-   public:
-    Nest(Converter& c, Span at) : c_(c) {
-      if (++c_.depth_ > kMaxDepth && !c_.too_deep_reported_) {
-        c_.too_deep_reported_ = true;
-        c_.diags_.error(Code::E0101, at, fmt::format("nesting deeper than {} levels", kMaxDepth))
-            .with_note("split the value into named `let` bindings");
-      }
-    }
-    ~Nest() { --c_.depth_; }
-    Nest(const Nest&) = delete;
-    Nest& operator=(const Nest&) = delete;
-    bool too_deep() const { return c_.depth_ > kMaxDepth; }
-
-   private:
-    Converter& c_;
-  };
-
-  std::optional<ast::Name> name(const Token* t) const {
-    if (is_missing(t)) return std::nullopt;
-    return ast::Name{std::string(text_.text(t)), text_.span(t)};
-  }
-
-  std::optional<ast::Name> name(KclParser::FieldNameContext* ctx) const {
-    if (ctx == nullptr || ctx->children.empty()) return std::nullopt;
-    return name(first(ctx));
-  }
-
-  // The first token that is really part of `ctx`.
-  static const Token* first(ParserRuleContext* ctx) {
-    const Token* t = TextMap::first_token(ctx);
-    return t != nullptr ? t : ctx->getStart();
-  }
-
-  ast::ExprId error_expr(Span at) { return file_.add(ast::Expr{at, ast::Error{}}); }
-
-  // ---- Declarations ----
-
-  void decl(KclParser::DeclContext* ctx) {
-    ast::Decl out;
-    out.span = text_.span(ctx);
-    Span end{text_.file(), out.span.end, out.span.end};
-    if (auto* im = dynamic_cast<KclParser::ImportDeclContext*>(ctx)) {
-      if (im->path == nullptr || im->path->children.empty()) return;
-      ast::Import import;
-      import.path = string_value(im->path);
-      import.path_span = text_.span(im->path);
-      if (im->alias != nullptr) {
-        import.alias = name(im->alias);
-        if (!import.alias) return;
-        import.binding = *import.alias;
-      } else {
-        std::string_view binding = import.path;
-        binding.remove_prefix(std::min(binding.size(), binding.rfind('/') + 1));
-        if (binding.ends_with(".kcl")) binding.remove_suffix(4);
-        import.binding = {std::string(binding), import.path_span};
-      }
-      out.node = std::move(import);
-    } else if (auto* ld = dynamic_cast<KclParser::LetDeclContext*>(ctx)) {
-      auto n = name(ld->name);
-      if (!n) return;
-      ast::Let let{*n, std::nullopt, {}};
-      if (ld->typeExpr() != nullptr) let.type = type(ld->typeExpr());
-      let.value = expr(ld->expr(), end);
-      out.node = std::move(let);
-    } else if (auto* pd = dynamic_cast<KclParser::ParamDeclContext*>(ctx)) {
-      auto n = name(pd->name);
-      if (!n) return;
-      ast::Param param{*n, {}, std::nullopt};
-      param.type = pd->typeExpr() != nullptr ? type(pd->typeExpr()) : error_type(end);
-      if (pd->expr() != nullptr) param.default_value = expr(pd->expr(), end);
-      out.node = std::move(param);
-    } else if (auto* od = dynamic_cast<KclParser::OutputDeclContext*>(ctx)) {
-      auto n = name(od->name);
-      if (!n) return;
-      out.node = ast::Output{*n, expr(od->expr(), end)};
-    } else if (auto* ed = dynamic_cast<KclParser::ExportDeclContext*>(ctx)) {
-      auto n = name(ed->name);
-      if (!n) return;
-      out.node = ast::Export{*n, expr(ed->expr(), end)};
+    size_t consumed = stream_.consumed();
+    size_t alt = ParserATNSimulator::adaptivePredict(input, decision, outer);
+    size_t used = stream_.consumed() - consumed;
+    if (alt == 0 || alt >= kNeedsMore) return alt;
+    if (used == 0) {
+      memo.first[cell] = static_cast<uint8_t>(alt);
     } else {
-      return;
+      memo.first[cell] = kNeedsMore;
+      if (used == 1) memo.second.emplace(key2, static_cast<uint8_t>(alt));
     }
-    out.doc = doc_comment(first(ctx));
-    file_.decls.push_back(std::move(out));
+    return alt;
   }
 
-  // The `##` lines right above a declaration's first token, each alone on its line.
-  std::string doc_comment(const Token* first) const {
-    std::vector<std::string_view> lines;
-    size_t line = first->getLine();
-    for (size_t i = first->getTokenIndex(); i-- > 0;) {
-      const Token* t = tokens_[i];
-      if (t->getType() != KclLexer::COMMENT) break;
-      std::string_view text = text_.text(t);
-      bool alone = i == 0 || tokens_[i - 1]->getLine() < t->getLine();
-      if (!text.starts_with("##") || !alone || t->getLine() + 1 != line) break;
-      text.remove_prefix(2);
-      if (text.starts_with(' ')) text.remove_prefix(1);
-      lines.push_back(text);
-      line = t->getLine();
-    }
-    std::string doc;
-    for (size_t i = lines.size(); i-- > 0;) {
-      doc += lines[i];
-      if (i > 0) doc += '\n';
-    }
-    return doc;
+ private:
+  static constexpr size_t kPrecedences = 32;  // the grammar's precedence levels, plus none
+  static constexpr size_t kSlots = 128;       // token types; EOF takes 0
+  static constexpr uint8_t kUnknown = 0;
+  static constexpr uint8_t kNeedsMore = 255;  // the first token is not enough: see `second`
+
+  struct Memo {
+    std::vector<uint8_t> first;                    // [decision][precedence + 1][token]: the alt
+    std::unordered_map<uint32_t, uint8_t> second;  // the same with the second token
+  };
+  static Memo& memo() {
+    thread_local Memo memo;
+    return memo;
   }
+  static size_t slot(size_t type) { return type < kSlots ? type : 0; }
 
-  // ---- Types ----
-
-  ast::TypeExprId error_type(Span at) {
-    return file_.add(ast::TypeExpr{ast::TypeExpr::Kind::Error, at, {}, {}});
-  }
-
-  ast::TypeExprId type(KclParser::TypeExprContext* ctx) {
-    Span whole = text_.span(ctx);
-    ast::TypeExprId inner = type_atom(ctx->typeAtom(), whole);
-    for (antlr4::tree::TerminalNode* q : ctx->QUESTION()) {
-      Nest nest(*this, whole);
-      Span span = text_.span(first(ctx), q->getSymbol());
-      if (nest.too_deep()) return error_type(span);
-      inner = file_.add(ast::TypeExpr{ast::TypeExpr::Kind::Optional, span, {}, inner});
-    }
-    return inner;
-  }
-
-  ast::TypeExprId type_atom(KclParser::TypeAtomContext* ctx, Span fallback) {
-    if (ctx == nullptr) return error_type(fallback);
-    Span span = text_.span(ctx);
-    if (auto* t = dynamic_cast<KclParser::NamedTypeContext*>(ctx)) {
-      auto n = name(t->IDENT() ? t->IDENT()->getSymbol() : nullptr);
-      if (!n) return error_type(span);
-      return file_.add(ast::TypeExpr{ast::TypeExpr::Kind::Named, span, *n, {}});
-    }
-    if (auto* t = dynamic_cast<KclParser::ListTypeContext*>(ctx)) {
-      Nest nest(*this, span);
-      if (nest.too_deep() || t->typeExpr() == nullptr) return error_type(span);
-      ast::TypeExprId element = type(t->typeExpr());
-      return file_.add(ast::TypeExpr{ast::TypeExpr::Kind::List, span, {}, element});
-    }
-    if (auto* t = dynamic_cast<KclParser::MapTypeContext*>(ctx)) {
-      Nest nest(*this, span);
-      if (nest.too_deep() || t->typeExpr() == nullptr) return error_type(span);
-      if (auto key = name(t->key); key && key->text != "string") {
-        diags_.error(Code::E0101, key->span, "map keys are strings: write `{string: T}`")
-            .with_label(fmt::format("`{}` cannot be a key type", key->text));
-      }
-      ast::TypeExprId value = type(t->typeExpr());
-      return file_.add(ast::TypeExpr{ast::TypeExpr::Kind::Map, span, {}, value});
-    }
-    return error_type(span);
-  }
-
-  // ---- Expressions ----
-
-  ast::ExprId expr(KclParser::ExprContext* ctx, Span fallback) {
-    if (ctx == nullptr || ctx->postfix() == nullptr) return error_expr(fallback);
-    KclParser::PostfixContext* postfix = ctx->postfix();
-    Span start = text_.span(first(postfix));
-    ast::ExprId object = primary(postfix->primary(), start);
-    std::vector<KclParser::FieldNameContext*> members = postfix->fieldName();
-    int levels = 0;
-    for (KclParser::FieldNameContext* f : members) {
-      auto member = name(f);
-      if (!member) break;
-      ++levels;
-      ++depth_;
-      Span span = text_.span(first(postfix), f->getStop());
-      if (depth_ > kMaxDepth) {
-        if (!too_deep_reported_) {
-          too_deep_reported_ = true;
-          diags_.error(Code::E0101, span, fmt::format("nesting deeper than {} levels", kMaxDepth))
-              .with_note("split the value into named `let` bindings");
-        }
-        object = error_expr(span);
-        break;
-      }
-      object = file_.add(ast::Expr{span, ast::Member{object, *member}});
-    }
-    depth_ -= levels;
-    return object;
-  }
-
-  ast::ExprId primary(KclParser::PrimaryContext* ctx, Span fallback) {
-    if (ctx == nullptr || ctx->children.empty()) return error_expr(fallback);
-    Span span = text_.span(ctx);
-    if (auto* i = dynamic_cast<KclParser::IntLitContext*>(ctx)) {
-      if (i->INT() == nullptr || is_missing(i->INT()->getSymbol())) return error_expr(span);
-      std::string error;
-      if (auto value = parse_int(text_.text(i->INT()->getSymbol()), &error)) {
-        return file_.add(ast::Expr{span, ast::IntLit{*value}});
-      }
-      diags_.error(Code::E0103, span, error).with_label("integer out of range");
-      return error_expr(span);
-    }
-    if (auto* f = dynamic_cast<KclParser::FloatLitContext*>(ctx)) {
-      if (f->FLOAT() == nullptr || is_missing(f->FLOAT()->getSymbol())) return error_expr(span);
-      std::string error;
-      if (auto value = parse_float(text_.text(f->FLOAT()->getSymbol()), &error)) {
-        return file_.add(ast::Expr{span, ast::FloatLit{*value}});
-      }
-      diags_.error(Code::E0103, span, error).with_label("float out of range");
-      return error_expr(span);
-    }
-    if (auto* s = dynamic_cast<KclParser::StringLitContext*>(ctx)) {
-      if (s->string() == nullptr) return error_expr(span);
-      return file_.add(ast::Expr{span, ast::StringLit{string_value(s->string())}});
-    }
-    if (auto* b = dynamic_cast<KclParser::BoolLitContext*>(ctx)) {
-      bool value = b->value != nullptr && b->value->getType() == KclParser::TRUE_KW;
-      return file_.add(ast::Expr{span, ast::BoolLit{value}});
-    }
-    if (dynamic_cast<KclParser::NullLitContext*>(ctx) != nullptr) {
-      return file_.add(ast::Expr{span, ast::NullLit{}});
-    }
-    if (auto* d = dynamic_cast<KclParser::DomainLitContext*>(ctx)) {
-      return domain(d->domain, span);
-    }
-    if (auto* l = dynamic_cast<KclParser::ListLitContext*>(ctx)) {
-      Nest nest(*this, span);
-      if (nest.too_deep()) return error_expr(span);
-      ast::ListLit list;
-      for (KclParser::ExprContext* item : l->expr())
-        list.items.push_back(expr(item, span));
-      return file_.add(ast::Expr{span, std::move(list)});
-    }
-    if (auto* r = dynamic_cast<KclParser::RecordLitContext*>(ctx)) {
-      ast::RecordLit record;
-      if (r->schema != nullptr) record.schema = name(r->schema);
-      record.body = body(r->body(), span);
-      return file_.add(ast::Expr{span, std::move(record)});
-    }
-    if (auto* n = dynamic_cast<KclParser::NameRefContext*>(ctx)) {
-      auto ref = name(n->IDENT() ? n->IDENT()->getSymbol() : nullptr);
-      if (!ref) return error_expr(span);
-      return file_.add(ast::Expr{span, ast::NameRef{*ref}});
-    }
-    if (auto* r = dynamic_cast<KclParser::ResourceExprContext*>(ctx)) {
-      auto provider = name(r->provider);
-      auto kind = name(r->kind);
-      auto label = resource_label(r->resourceLabel());
-      if (!provider || !kind || !label) return error_expr(span);
-      ast::ResourceExpr resource{*provider, *kind, *label, body(r->body(), span)};
-      return file_.add(ast::Expr{span, std::move(resource)});
-    }
-    if (auto* p = dynamic_cast<KclParser::ParenExprContext*>(ctx)) {
-      return expr(p->expr(), span);
-    }
-    return error_expr(span);
-  }
-
-  ast::ExprId domain(const Token* t, Span span) {
-    if (is_missing(t)) return error_expr(span);
-    DomainShape shape = DomainShape::BadNumber;
-    switch (t->getType()) {
-      case KclParser::DURATION:
-        shape = DomainShape::Duration;
-        break;
-      case KclParser::SIZE:
-        shape = DomainShape::Bytes;
-        break;
-      case KclParser::PERCENT:
-        shape = DomainShape::Percent;
-        break;
-      case KclParser::VERSION:
-        shape = DomainShape::Version;
-        break;
-      case KclParser::IPV4:
-        shape = DomainShape::Ip;
-        break;
-      case KclParser::CIDR:
-        shape = DomainShape::Cidr;
-        break;
-      case KclParser::BAD_VERSION:
-        shape = DomainShape::BadVersion;
-        break;
-      default:
-        shape = DomainShape::BadNumber;
-        break;
-    }
-    std::string_view text = text_.text(t);
-    DomainCheck check = check_domain(text, shape);
-    if (check.kind) {
-      return file_.add(ast::Expr{span, ast::DomainLit{*check.kind, std::string(text)}});
-    }
-    diag::Diagnostic& d = diags_.error(Code::E0103, span, check.error);
-    if (!check.replacement.empty()) {
-      d.with_fix(fmt::format("write `{}`", check.replacement), span, check.replacement);
-    }
-    return error_expr(span);
-  }
-
-  std::optional<ast::Name> resource_label(KclParser::ResourceLabelContext* ctx) {
-    if (ctx == nullptr || ctx->children.empty()) return std::nullopt;
-    if (ctx->IDENT() != nullptr) return name(ctx->IDENT()->getSymbol());
-    if (ctx->string() == nullptr) return std::nullopt;
-    return ast::Name{string_value(ctx->string()), text_.span(ctx->string())};
-  }
-
-  // The decoded value of a string token; escape problems are reported (E0103).
-  std::string string_value(KclParser::StringContext* ctx) {
-    const Token* t = TextMap::first_token(ctx);
-    if (t == nullptr) return {};
-    size_t type = t->getType();
-    bool terminated = type == KclParser::STRING || type == KclParser::TRIPLE_STRING;
-    DecodedString decoded = decode_string(text_.text(t), terminated);
-    if (terminated) {
-      uint32_t base = text_.span(t).begin;
-      for (const LiteralProblem& p : decoded.problems) {
-        diags_.error(Code::E0103, Span{text_.file(), base + p.begin, base + p.end}, p.message);
-      }
-    }
-    return std::move(decoded.value);
-  }
-
-  ast::BodyId body(KclParser::BodyContext* ctx, Span fallback) {
-    ast::Body out;
-    out.span = ctx == nullptr ? fallback : text_.span(ctx);
-    Nest nest(*this, out.span);
-    if (ctx == nullptr || nest.too_deep()) return file_.add(std::move(out));
-    for (KclParser::ItemContext* item : ctx->item()) {
-      if (auto* a = dynamic_cast<KclParser::AssignItemContext*>(item)) {
-        auto field = name(a->fieldName());
-        if (!field) continue;
-        Span span = text_.span(item);
-        Span end{text_.file(), span.end, span.end};
-        out.items.push_back(ast::FieldAssign{*field, expr(a->expr(), end), false, span});
-      } else if (auto* b = dynamic_cast<KclParser::BlockItemContext*>(item)) {
-        auto field = name(b->fieldName());
-        if (!field) continue;
-        Span span = text_.span(item);
-        Span block_span = b->body() != nullptr ? text_.span(b->body()) : span;
-        ast::RecordLit record{std::nullopt, body(b->body(), block_span)};
-        ast::ExprId value = file_.add(ast::Expr{block_span, std::move(record)});
-        out.items.push_back(ast::FieldAssign{*field, value, true, span});
-      }
-    }
-    return file_.add(std::move(out));
-  }
-
-  const TextMap& text_;
-  const std::vector<Token*>& tokens_;
-  ast::File& file_;
-  diag::Diagnostics& diags_;
-  int depth_ = 0;
-  bool too_deep_reported_ = false;
+  antlr4::Parser& parser_;
+  const Stream& stream_;
 };
 
-void collect_comments(const std::vector<Token*>& tokens, const TextMap& text, ast::File& file) {
-  for (const Token* t : tokens) {
-    if (t->getType() != KclLexer::COMMENT) continue;
-    file.comments.push_back(ast::Comment{text.span(t), text.text(t).starts_with("##")});
+// The generated parser with the nesting guard, the prediction memo, and the hook that tells
+// SyntaxErrors where declarations start. It builds no parse tree of
+// children: the AST builder reads labels only.
+class Parser final : public KclParser {
+ public:
+  Parser(Stream& stream, SyntaxErrors& errors, bool full_ll)
+      : KclParser(&stream), stream_(stream), errors_(errors) {
+    removeErrorListeners();
+    setBuildParseTree(false);
+    auto* stock = getInterpreter<antlr4::atn::ParserATNSimulator>();
+    if (full_ll) {
+      stock->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    } else {
+      // setInterpreter() deletes the stock simulator; the DFA and caches it refers to are static.
+      setInterpreter(new Predictor(*this, *stock, stream_));
+    }
   }
-}
+
+  // Parses one declaration, as the `file` rule would at its next one.
+  DeclContext* declaration() {
+    setState(decl_state(getATN()));
+    return decl();
+  }
+
+  // Destroys the contexts parsed so far; their arena can then be cleared.
+  void forget_tree() {
+    getTreeTracker().reset();
+    _ctx = nullptr;
+  }
+
+  void enterRule(ParserRuleContext* ctx, size_t state, size_t rule) override {
+    nest(ctx);
+    KclParser::enterRule(ctx, state, rule);
+    if (rule == RuleDecl) errors_.enter_decl(_input->index());
+  }
+
+  using KclParser::enterRecursionRule;
+  void enterRecursionRule(ParserRuleContext* ctx, size_t state, size_t rule,
+                          int precedence) override {
+    nest(ctx);
+    KclParser::enterRecursionRule(ctx, state, rule, precedence);
+  }
+
+  // A chain's next context takes the place of the one before it.
+  void pushNewRecursionContext(ParserRuleContext* ctx, size_t state, size_t rule) override {
+    static_cast<KcContext*>(ctx)->nesting = static_cast<KcContext*>(_ctx)->nesting;
+    KclParser::pushNewRecursionContext(ctx, state, rule);
+  }
+
+  // A labelled alternative's context replaces the rule's.
+  void enterOuterAlt(ParserRuleContext* ctx, size_t alt) override {
+    if (ctx != _ctx) static_cast<KcContext*>(ctx)->nesting = static_cast<KcContext*>(_ctx)->nesting;
+    KclParser::enterOuterAlt(ctx, alt);
+  }
+
+ private:
+  // Gives `ctx` its nesting; past kMaxRuleDepth the declaration is abandoned.
+  void nest(ParserRuleContext* ctx) {
+    auto* parent = static_cast<KcContext*>(static_cast<ParserRuleContext*>(ctx->parent));
+    int nesting = parent == nullptr ? 0 : parent->nesting + 1;
+    if (nesting > kMaxRuleDepth) throw TooDeep{_input->index()};
+    static_cast<KcContext*>(ctx)->nesting = nesting;
+  }
+
+  // The state of the `file` rule from which it invokes `decl`: error recovery computes what may
+  // follow a declaration from it.
+  static size_t decl_state(const antlr4::atn::ATN& atn) {
+    static const size_t state = [&] {
+      const antlr4::atn::ATNState* target = atn.ruleToStartState[RuleDecl];
+      for (const antlr4::atn::ATNState* s : atn.states) {
+        if (s == nullptr || s->ruleIndex != RuleFile) continue;
+        for (const antlr4::atn::Transition* t : s->transitions) {
+          if (t->getSerializationType() == antlr4::atn::Transition::RULE && t->target == target) {
+            return s->stateNumber;
+          }
+        }
+      }
+      return size_t{0};
+    }();
+    return state;
+  }
+
+  Stream& stream_;
+  SyntaxErrors& errors_;
+};
 
 }  // namespace
 
-ParseResult parse(const source::SourceManager& sources, source::FileId file) {
+ParseResult parse(const source::SourceManager& sources, source::FileId file,
+                  const ParseOptions& options) {
   ParseResult result;
   result.file.file = file;
   const source::SourceFile& source = sources.file(file);
-  TextMap text(source.text(), file);
+  std::string_view text = source.text();
   try {
-    CodePointStream input(text.take_code_points());
-    KclLexer lexer(&input);
-    lexer.removeErrorListeners();
-    std::vector<std::unique_ptr<Token>> lexed;
-    do {
-      lexed.push_back(lexer.nextToken());
-    } while (lexed.back()->getType() != Token::EOF);
-    Prescanned scanned = prescan(std::move(lexed), text, result.diagnostics);
-    std::vector<size_t> reported = std::move(scanned.reported);
-    std::vector<int> depths = std::move(scanned.depths);
-    antlr4::ListTokenSource source_tokens(std::move(scanned.tokens));
-    antlr4::CommonTokenStream stream(&source_tokens);
-    stream.fill();
-    const std::vector<Token*>& tokens = stream.getTokens();
-
-    KclParser parser(&stream);
-    parser.removeErrorListeners();
-    auto errors = std::make_shared<SyntaxErrors>(text, source, parser.getVocabulary(),
-                                                 result.diagnostics, reported, std::move(depths));
-    parser.setErrorHandler(errors);
-    DeclWatcher watcher(*errors, parser);
-    parser.addParseListener(&watcher);
-    KclParser::FileContext* tree = parser.file();
-    parser.removeParseListeners();
-
-    Converter(text, tokens, result.file, result.diagnostics).convert(tree);
-    collect_comments(tokens, text, result.file);
+    LexResult lexed = lex(text, file, result.diagnostics);
+    Prescanned scanned = prescan(lexed, file, result.diagnostics);
+    Stream stream(text, lexed, scanned, source.path());
+    auto errors = std::make_shared<SyntaxErrors>(stream, scanned, source, file, result.diagnostics);
+    TreeToAst builder(TreeTokens{text, &lexed, &scanned.kept}, file, result.file,
+                      result.diagnostics);
+    // The parsers' rule contexts come from this arena, which outlives them.
+    KcContext::Arena arena;
+    struct Install {
+      explicit Install(KcContext::Arena* a) { KcContext::arena() = a; }
+      ~Install() { KcContext::arena() = nullptr; }
+      Install(const Install&) = delete;
+      Install& operator=(const Install&) = delete;
+    } install(&arena);
+    result.file.exprs.reserve(scanned.kept.size() / 2);
+    result.file.bodies.reserve(scanned.kept.size() / 16);
+    // Declarations are parsed and turned into AST one at a time, so only one declaration's parse
+    // tree exists at any time and its memory is reused for the next.
+    auto parser = std::make_unique<Parser>(stream, *errors, options.full_ll);
+    parser->setErrorHandler(errors);
+    while (true) {
+      errors->between_declarations(parser.get());
+      if (stream.LA(1) == antlr4::Token::EOF) break;
+      size_t before = result.diagnostics.all().size();
+      size_t first = stream.position();
+      try {
+        P::DeclContext* decl = parser->declaration();
+        bool reported = result.diagnostics.all().size() > before ||
+                        errors->reported_between(first, stream.position());
+        builder.declaration(static_cast<DeclTree*>(static_cast<void*>(decl)), reported);
+      } catch (const TooDeep& deep) {
+        // Rule invocations nest too deep: the declaration is reported and skipped, and a fresh
+        // parser goes on at the next declaration line.
+        errors->too_deep(deep.token);
+        stream.seek(errors->next_decl(deep.token + 1));
+        parser->forget_tree();
+        arena.clear();
+        parser = std::make_unique<Parser>(stream, *errors, options.full_ll);
+        parser->setErrorHandler(errors);
+        errors->reset(parser.get());
+        continue;
+      }
+      parser->forget_tree();
+      arena.clear();
+    }
+    parser.reset();
+    result.file.comments = std::move(lexed.comments);
   } catch (const std::exception& e) {
     // The ANTLR runtime reports its own failures by throwing; none should escape, but a parse
     // must end in diagnostics, never in an exception.
-    result.diagnostics.error(Code::E0101, text.eof(),
+    auto end = static_cast<uint32_t>(text.size());
+    result.diagnostics.error(Code::E0101, Span{file, end, end},
                              fmt::format("internal parser error: {}", e.what()));
   }
   result.diagnostics.sort();

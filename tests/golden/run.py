@@ -4,7 +4,8 @@
 A case is `tests/testdata/<phase>/<topic>/[fail_]<case>.kcl`; files whose names start with `_` are
 not cases (cases import them). The expectation lives beside the case in `<case>.out`: the exit code,
 stdout and stderr of the run. The command is `kc <args> <case file>`, where <args> comes from a
-`# ARGS: ...` line in the case, or else from the phase's default below. `fail_` cases must exit
+`# ARGS: ...` line in the case, or else from the phase's default below; when <args> contain `-`,
+the case file's text is given on standard input instead of its name. `fail_` cases must exit
 non-zero and the others zero, so a golden file cannot quietly accept a wrong outcome.
 
 Each case runs in a fresh temporary copy of its directory (so `.kc/` state never lands in the tree),
@@ -29,6 +30,7 @@ DEFAULT_ARGS = {
     "eval": ["eval"],
     "plan": ["plan"],
     "cli": ["check"],
+    "fmt": ["fmt", "-"],
 }
 
 
@@ -62,8 +64,15 @@ def run_case(kc, path, rel):
                         ignore=shutil.ignore_patterns("*.out", ".kc"))
         env = dict(os.environ, NO_COLOR="1")
         env = {k: v for k, v in env.items() if not k.startswith("KC_VAR_")}
-        proc = subprocess.run([kc] + args + [os.path.basename(path)], cwd=work, env=env,
-                              capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        if "-" in args:
+            with open(path, encoding="utf-8", newline="") as f:
+                stdin_text = f.read()
+            proc = subprocess.run([kc] + args, cwd=work, env=env, capture_output=True, text=True,
+                                  timeout=60, input=stdin_text)
+        else:
+            proc = subprocess.run([kc] + args + [os.path.basename(path)], cwd=work, env=env,
+                                  capture_output=True, text=True, timeout=60,
+                                  stdin=subprocess.DEVNULL)
     out = f"exit: {proc.returncode}\n--- stdout\n{proc.stdout}--- stderr\n{proc.stderr}"
     return proc.returncode, out
 
