@@ -331,12 +331,18 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
     if (rule == P::RuleExpr) {
       bool started = starts_at(ctx, index);
       if (started && next_line_assigns(index)) throw antlr4::InputMismatchException(parser);
-      if (!started && in->LA(1) == P::DOT && is_field_name(in->LA(2)) && in->LA(3) == P::ASSIGN &&
-          stream_.at(index + 1).lex().first_on_line) {
-        // `x.` at the end of a line, then `name = ...`: the member name is missing.
+      bool next_line_starts_decl =
+          is_decl_keyword(in->LA(2)) &&
+          stream_.at(index + 1).lex().begin == stream_.at(index + 1).lex().line_begin;
+      if (!started && in->LA(1) == P::DOT && stream_.at(index + 1).lex().first_on_line &&
+          ((is_field_name(in->LA(2)) && in->LA(3) == P::ASSIGN) || next_line_starts_decl)) {
+        // `x.` at the end of a line, then `name = ...` or a declaration at the line's start: the
+        // member name is missing.
+        std::string following(stream_.text(stream_.at(index + 1)));
         report(index, "expected a field name after `.`",
-               fmt::format("`{} =` on the next line starts a new assignment",
-                           stream_.text(stream_.at(index + 1))));
+               next_line_starts_decl
+                   ? fmt::format("`{}` on the next line starts a new declaration", following)
+                   : fmt::format("`{} =` on the next line starts a new assignment", following));
         beginErrorCondition(parser);
         parser->consume();
         return;
@@ -431,6 +437,9 @@ class SyntaxErrors final : public antlr4::DefaultErrorStrategy {
   antlr4::Token* singleTokenDeletion(antlr4::Parser* parser) override {
     antlr4::TokenStream* in = parser->getTokenStream();
     if (stream_.at(in->index() + 1).lex().first_on_line) return nullptr;
+    // Nor is deleting the keyword that starts a line's declaration (`let x = 1 +` then `let y`
+    // must not become `1 + y`).
+    if (stream_.at(in->index()).lex().first_on_line && is_decl_keyword(in->LA(1))) return nullptr;
     return DefaultErrorStrategy::singleTokenDeletion(parser);
   }
 
