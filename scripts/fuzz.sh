@@ -24,7 +24,8 @@ while IFS= read -r -d '' f; do
   if [ "$(stat -c %s "$f")" -le 8192 ]; then cp "$f" "$seeds/seed-$n.kcl"; n=$((n + 1)); fi
 done < <(find tests/testdata examples stdlib -name '*.kcl' -print0 2>/dev/null)
 
-export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
+# AFL_AUTORESUME: a second run continues the findings of the first instead of refusing.
+export AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1
 afl-fuzz -i "$seeds" -o build/fuzz/findings -m none -t 2000 -V "$seconds" \
   -x tests/fuzz/kcl.dict -- build/fuzz/tests/kc_fuzz_parse @@ || true
 
