@@ -10,6 +10,7 @@
 
 #include "compiler/eval/convert.h"
 #include "compiler/eval/literal.h"
+#include "compiler/eval/operators.h"
 #include "compiler/sema/check.h"
 #include "providers/sdk/json.h"
 
@@ -236,19 +237,113 @@ class Evaluator {
         return resource(m, f, node, std::get<ast::ResourceExpr>(node.node));
       case ast::ExprKind::Paren:
         return expr(m, f, std::get<ast::Paren>(node.node).inner);
-      case ast::ExprKind::InterpolatedString:
-      case ast::ExprKind::SelfRef:
-      case ast::ExprKind::Index:
-      case ast::ExprKind::Call:
       case ast::ExprKind::Unary:
+        return unary(m, f, std::get<ast::Unary>(node.node));
       case ast::ExprKind::Binary:
+        return binary(m, f, std::get<ast::Binary>(node.node));
       case ast::ExprKind::IfElse:
+        return if_else(m, f, std::get<ast::IfElse>(node.node));
+      case ast::ExprKind::Index:
+        return index(m, f, std::get<ast::Index>(node.node));
+      case ast::ExprKind::InterpolatedString:
+        return interpolated(m, f, std::get<ast::InterpolatedString>(node.node));
+      case ast::ExprKind::SelfRef:
+      case ast::ExprKind::Call:
       case ast::ExprKind::ListComp:
       case ast::ExprKind::MapComp:
       case ast::ExprKind::With:
         return std::nullopt;  // not checked yet (sema/unchecked.h), so never evaluated
     }
     return std::nullopt;
+  }
+
+  // Reports an operator's failure (E0403) at the operator.
+  Result op_result(OpResult result, Span at) {
+    if (result.value) return std::move(result.value);
+    diags_.error(Code::E0403, at, result.error).with_label("evaluated here");
+    return std::nullopt;
+  }
+
+  Result unary(uint32_t m, uint32_t f, const ast::Unary& node) {
+    Result operand = expr(m, f, node.operand);
+    if (!operand) return std::nullopt;
+    return op_result(apply_unary(node.op, *operand), node.op_span);
+  }
+
+  Result binary(uint32_t m, uint32_t f, const ast::Binary& node) {
+    using Op = ast::BinaryOp;
+    Result lhs = expr(m, f, node.lhs);
+    if (!lhs) return std::nullopt;
+    if (node.op == Op::And || node.op == Op::Or) {
+      bool stop_on = node.op == Op::Or;  // `true || x` and `false && x` do not read x
+      if (!lhs->is_unknown() && lhs->as_bool() == stop_on) return lhs;
+      Result rhs = expr(m, f, node.rhs);
+      if (!rhs) return std::nullopt;
+      // With an unknown left side, a right side that decides alone still decides.
+      if (lhs->is_unknown() && !rhs->is_unknown() && rhs->as_bool() == stop_on) return rhs;
+      return lhs->is_unknown() ? lhs : rhs;
+    }
+    if (node.op == Op::Coalesce) {
+      if (!lhs->is_null()) return lhs;
+      return expr(m, f, node.rhs);
+    }
+    Result rhs = expr(m, f, node.rhs);
+    if (!rhs) return std::nullopt;
+    return op_result(apply_binary(node.op, *lhs, *rhs), node.op_span);
+  }
+
+  Result if_else(uint32_t m, uint32_t f, const ast::IfElse& node) {
+    Result condition = expr(m, f, node.condition);
+    if (!condition) return std::nullopt;
+    if (condition->is_unknown()) return Value::unknown();
+    return expr(m, f, condition->as_bool() ? node.then_value : node.else_value);
+  }
+
+  Result index(uint32_t m, uint32_t f, const ast::Index& node) {
+    Result object = expr(m, f, node.object);
+    Result key = expr(m, f, node.index);
+    if (!object || !key) return std::nullopt;
+    if (object->is_unknown() || key->is_unknown()) return Value::unknown();
+    Span at = file(m, f).expr(node.index).span;
+    if (object->kind() == sdk::Kind::List) {
+      const sdk::List& items = object->as_list();
+      int64_t i = key->as_int();
+      if (i >= 0 && static_cast<uint64_t>(i) < items.size()) return items[static_cast<size_t>(i)];
+      diags_
+          .error(Code::E0403, at,
+                 fmt::format("index {} is out of range for a list of {}", i, items.size()))
+          .with_label(items.empty() ? "the list is empty"
+                                    : fmt::format("valid indexes are 0 to {}", items.size() - 1));
+      return std::nullopt;
+    }
+    if (const Value* value = object->find(key->as_string())) return *value;
+    diags_.error(Code::E0403, at, fmt::format("no key {} in this map", ticked(key->as_string())))
+        .with_label("read here");
+    return std::nullopt;
+  }
+
+  Result interpolated(uint32_t m, uint32_t f, const ast::InterpolatedString& node) {
+    std::string text;
+    bool unknown = false;
+    for (const ast::StringPart& part : node.parts) {
+      if (!part.expr.valid()) {
+        text += part.text;
+        continue;
+      }
+      Result value = expr(m, f, part.expr);
+      if (!value) return std::nullopt;
+      if (value->is_unknown()) {
+        unknown = true;
+        continue;
+      }
+      std::optional<std::string> form = string_form(*value);
+      if (!form) {
+        diags_.error(Code::E0403, part.span, "this value has no string form to interpolate");
+        return std::nullopt;
+      }
+      text += *form;
+    }
+    return unknown ? Value::unknown() : Value(std::move(text));
   }
 
   // The `key = value` items of a body, keys known without evaluation; the checker rejected any

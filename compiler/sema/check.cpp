@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "compiler/sema/limits.h"
+#include "compiler/sema/operators.h"
 #include "compiler/sema/suggest.h"
 #include "compiler/sema/unchecked.h"
 
@@ -294,11 +295,108 @@ class Checker {
             return resource(m, f, node);
           } else if constexpr (std::is_same_v<T, ast::Paren>) {
             return infer(m, f, node.inner, expected);
+          } else if constexpr (std::is_same_v<T, ast::Unary>) {
+            return unary(m, f, node);
+          } else if constexpr (std::is_same_v<T, ast::Binary>) {
+            return binary(m, f, node, expected);
+          } else if constexpr (std::is_same_v<T, ast::IfElse>) {
+            return if_else(m, f, node, expected);
+          } else if constexpr (std::is_same_v<T, ast::Index>) {
+            return index(m, f, node);
+          } else if constexpr (std::is_same_v<T, ast::InterpolatedString>) {
+            return interpolated(m, f, node);
           } else {
             return types_.error();  // reported by report_unchecked
           }
         },
         expr.node);
+  }
+
+  std::string quoted_type(TypeId type) const { return ticked(types_.to_string(type)); }
+
+  TypeId unary(uint32_t m, uint32_t f, const ast::Unary& node) {
+    TypeId operand = infer(m, f, node.operand, std::nullopt);
+    if (auto type = unary_type(types_, node.op, operand)) return *type;
+    bool negate = node.op == ast::UnaryOp::Neg;
+    diags_
+        .error(Code::E0301, node.op_span,
+               fmt::format("{} cannot be applied to {}", ticked(negate ? "-" : "!"),
+                           quoted_type(operand)))
+        .with_note(negate ? "`-` takes a number, a duration or a size" : "`!` takes a `bool`");
+    return types_.error();
+  }
+
+  TypeId binary(uint32_t m, uint32_t f, const ast::Binary& node, std::optional<TypeId> expected) {
+    using Op = ast::BinaryOp;
+    TypeId boolean = types_.primitive(TypeKind::Bool);
+    if (node.op == Op::And || node.op == Op::Or) {
+      check_against(m, f, node.lhs, boolean);
+      check_against(m, f, node.rhs, boolean);
+      return boolean;
+    }
+    if (node.op == Op::Coalesce) {
+      std::optional<TypeId> lhs_expected;
+      if (expected) lhs_expected = types_.optional_of(*expected);
+      TypeId lhs = infer(m, f, node.lhs, lhs_expected);
+      TypeId inner = types_.kind(lhs) == TypeKind::Optional ? types_.get(lhs).element : lhs;
+      TypeId rhs = infer(m, f, node.rhs, expected ? expected : std::optional<TypeId>(inner));
+      return types_.kind(inner) == TypeKind::Null ? rhs : common_type(inner, rhs);
+    }
+    TypeId lhs = infer(m, f, node.lhs, std::nullopt);
+    TypeId rhs = infer(m, f, node.rhs, std::nullopt);
+    if (auto type = binary_type(types_, node.op, lhs, rhs)) return *type;
+    auto& d = diags_.error(
+        Code::E0301, node.op_span,
+        fmt::format("{} cannot be applied to {} and {}", ticked(ast::spelling(node.op)),
+                    quoted_type(lhs), quoted_type(rhs)));
+    if (types_.kind(lhs) == TypeKind::Optional || types_.kind(rhs) == TypeKind::Optional) {
+      d.with_note("an optional value may be null: give it a default with `??`");
+    }
+    return types_.error();
+  }
+
+  TypeId if_else(uint32_t m, uint32_t f, const ast::IfElse& node, std::optional<TypeId> expected) {
+    check_against(m, f, node.condition, types_.primitive(TypeKind::Bool));
+    TypeId then_type = infer(m, f, node.then_value, expected);
+    TypeId else_type = infer(m, f, node.else_value, expected);
+    return common_type(then_type, else_type);
+  }
+
+  TypeId index(uint32_t m, uint32_t f, const ast::Index& node) {
+    TypeId object = infer(m, f, node.object, std::nullopt);
+    switch (types_.kind(object)) {
+      case TypeKind::Error:
+      case TypeKind::Any:
+        infer(m, f, node.index, std::nullopt);
+        return object;
+      case TypeKind::List:
+        check_against(m, f, node.index, types_.primitive(TypeKind::Int));
+        return types_.get(object).element;
+      case TypeKind::Map:
+        check_against(m, f, node.index, types_.primitive(TypeKind::String));
+        return types_.get(object).element;
+      default:
+        infer(m, f, node.index, std::nullopt);
+        diags_
+            .error(Code::E0301, file(m, f).expr(node.object).span,
+                   fmt::format("{} cannot be indexed", quoted_type(object)))
+            .with_label("only lists (by `int`) and maps (by `string`) can");
+        return types_.error();
+    }
+  }
+
+  TypeId interpolated(uint32_t m, uint32_t f, const ast::InterpolatedString& node) {
+    for (const ast::StringPart& part : node.parts) {
+      if (!part.expr.valid()) continue;
+      TypeId type = infer(m, f, part.expr, std::nullopt);
+      if (has_string_form(types_, type)) continue;
+      diags_
+          .error(Code::E0301, file(m, f).expr(part.expr).span,
+                 fmt::format("{} has no string form to interpolate", quoted_type(type)))
+          .with_label(fmt::format("this is {}", quoted_type(type)))
+          .with_note("interpolate numbers, strings, booleans and domain values");
+    }
+    return types_.primitive(TypeKind::String);
   }
 
   // A string literal where a domain type is expected is that type, parsed at check time
@@ -320,12 +418,7 @@ class Checker {
     return types_.error();
   }
 
-  TypeId common_type(TypeId a, TypeId b) {
-    if (types_.kind(a) == TypeKind::Never) return b;
-    if (types_.assignable(b, a)) return a;
-    if (types_.assignable(a, b)) return b;
-    return types_.any();
-  }
+  TypeId common_type(TypeId a, TypeId b) { return sema::common_type(types_, a, b); }
 
   TypeId list_literal(uint32_t m, uint32_t f, const ast::ListLit& list,
                       std::optional<TypeId> expected) {

@@ -117,18 +117,32 @@ class UncheckedWalk {
         return body(resource.body);
       }
       case ast::ExprKind::InterpolatedString:
-        return report(e.span, "interpolated strings");
+        for (const ast::StringPart& part : std::get<ast::InterpolatedString>(e.node).parts) {
+          if (part.expr.valid()) expr(part.expr);
+        }
+        return;
       case ast::ExprKind::SelfRef:
         return report(e.span, "`self` references");
-      case ast::ExprKind::Index:
-        return report(e.span, "index expressions");
+      case ast::ExprKind::Index: {
+        const auto& index = std::get<ast::Index>(e.node);
+        expr(index.object);
+        return expr(index.index);
+      }
       case ast::ExprKind::Call:
         return report(e.span, "function calls");
       case ast::ExprKind::Unary:
-      case ast::ExprKind::Binary:
-        return report(e.span, "operators");
-      case ast::ExprKind::IfElse:
-        return report(e.span, "`if`/`then`/`else` expressions");
+        return expr(std::get<ast::Unary>(e.node).operand);
+      case ast::ExprKind::Binary: {
+        const auto& binary = std::get<ast::Binary>(e.node);
+        expr(binary.lhs);
+        return expr(binary.rhs);
+      }
+      case ast::ExprKind::IfElse: {
+        const auto& if_else = std::get<ast::IfElse>(e.node);
+        expr(if_else.condition);
+        expr(if_else.then_value);
+        return expr(if_else.else_value);
+      }
       case ast::ExprKind::ListComp:
       case ast::ExprKind::MapComp:
         return report(e.span, "comprehensions");
