@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "compiler/sema/builtins.h"
 #include "compiler/sema/limits.h"
 #include "compiler/sema/operators.h"
 #include "compiler/sema/suggest.h"
@@ -66,6 +67,8 @@ bool parses_as(TypeKind kind, const std::string& text, std::string* error) {
 bool is_domain(TypeKind kind) {
   return kind >= TypeKind::Duration && kind <= TypeKind::Cidr;
 }
+
+std::string_view kind_word(SymbolKind kind);
 
 class Checker {
  public:
@@ -305,6 +308,8 @@ class Checker {
             return index(m, f, node);
           } else if constexpr (std::is_same_v<T, ast::InterpolatedString>) {
             return interpolated(m, f, node);
+          } else if constexpr (std::is_same_v<T, ast::Call>) {
+            return call(m, f, expr.span, node);
           } else {
             return types_.error();  // reported by report_unchecked
           }
@@ -383,6 +388,40 @@ class Checker {
             .with_label("only lists (by `int`) and maps (by `string`) can");
         return types_.error();
     }
+  }
+
+  // A call of a built-in function; calls of anything else are reported by report_unchecked.
+  TypeId call(uint32_t m, uint32_t f, Span span, const ast::Call& node) {
+    const auto* callee = std::get_if<ast::NameRef>(&file(m, f).expr(node.callee).node);
+    if (callee == nullptr) return types_.error();
+    const ast::Name& name = callee->name;
+    if (const Symbol* symbol = out_.modules[m].find(name.text)) {
+      if (symbol->kind != SymbolKind::Unchecked) {
+        diags_
+            .error(Code::E0301, name.span,
+                   fmt::format("{} is a {}, not a function", ticked(name.text),
+                               kind_word(symbol->kind)))
+            .with_secondary(symbol->span, "declared here");
+      }
+      return types_.error();
+    }
+    if (!is_builtin(name.text)) {
+      unknown_member(Code::E0201, name.span, name.text,
+                     fmt::format("unknown function {}", ticked(name.text)), builtin_names());
+      return types_.error();
+    }
+    std::vector<TypeId> args;
+    for (ExprId arg : node.args)
+      args.push_back(infer(m, f, arg, std::nullopt));
+    BuiltinTyping typing = builtin_type(types_, callee->name.text, args);
+    if (typing.result) return *typing.result;
+    std::string found;
+    for (TypeId arg : args)
+      found += (found.empty() ? "" : ", ") + quoted_type(arg);
+    diags_.error(Code::E0301, span, typing.error)
+        .with_label(args.empty() ? std::string("called with no arguments")
+                                 : fmt::format("called with {}", found));
+    return types_.error();
   }
 
   TypeId interpolated(uint32_t m, uint32_t f, const ast::InterpolatedString& node) {

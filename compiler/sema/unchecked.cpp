@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "compiler/sema/builtins.h"
 #include "compiler/sema/limits.h"
 
 namespace kc::sema {
@@ -128,8 +129,17 @@ class UncheckedWalk {
         expr(index.object);
         return expr(index.index);
       }
-      case ast::ExprKind::Call:
-        return report(e.span, "function calls");
+      case ast::ExprKind::Call: {
+        const auto& call = std::get<ast::Call>(e.node);
+        const auto* callee = std::get_if<ast::NameRef>(&file_.expr(call.callee).node);
+        // A name that is neither declared here nor built in is the checker's to report.
+        if (callee == nullptr || declared(callee->name.text)) {
+          return report(e.span, "calls of functions other than the built-ins");
+        }
+        for (ast::ExprId arg : call.args)
+          expr(arg);
+        return;
+      }
       case ast::ExprKind::Unary:
         return expr(std::get<ast::Unary>(e.node).operand);
       case ast::ExprKind::Binary: {
@@ -175,6 +185,15 @@ class UncheckedWalk {
           },
           item.node);
     }
+  }
+
+  // A `fn` of this file has the name (a module's own `fn len` hides the built-in).
+  bool declared(std::string_view name) const {
+    for (const ast::Decl& decl : file_.decls) {
+      const auto* fn = std::get_if<ast::Fn>(&decl.node);
+      if (fn != nullptr && fn->name.text == name) return true;
+    }
+    return false;
   }
 
   const ast::File& file_;
