@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "compiler/eval/builtins.h"
@@ -229,6 +230,9 @@ class Evaluator {
       }
       case ast::ExprKind::NameRef: {
         auto it = program_.modules[m].names[f].find(id.index);
+        if (it != program_.modules[m].names[f].end() && it->second.symbol == sema::kLocalName) {
+          return local(std::get<ast::NameRef>(node.node).name.text);
+        }
         if (it == program_.modules[m].names[f].end() || it->second.symbol < 0) return std::nullopt;
         return symbol_value(it->second.module, static_cast<uint32_t>(it->second.symbol), node.span);
       }
@@ -250,13 +254,102 @@ class Evaluator {
         return interpolated(m, f, std::get<ast::InterpolatedString>(node.node));
       case ast::ExprKind::Call:
         return call(m, f, node.span, std::get<ast::Call>(node.node));
-      case ast::ExprKind::SelfRef:
-      case ast::ExprKind::ListComp:
+      case ast::ExprKind::ListComp: {
+        const auto& comp = std::get<ast::ListComp>(node.node);
+        sdk::List items;
+        bool outer_unknown = std::exchange(unknown_iteration_, false);
+        bool ok = comprehend(m, f, comp.clauses, 0, [&] {
+          Result value = expr(m, f, comp.value);
+          if (value) items.push_back(std::move(*value));
+          return value.has_value();
+        });
+        bool unknown = std::exchange(unknown_iteration_, outer_unknown);
+        if (!ok) return std::nullopt;
+        if (unknown) return Value::unknown();
+        return Value::list(std::move(items));
+      }
       case ast::ExprKind::MapComp:
+        return map_comp(m, f, std::get<ast::MapComp>(node.node));
+      case ast::ExprKind::SelfRef:
       case ast::ExprKind::With:
         return std::nullopt;  // not checked yet (sema/unchecked.h), so never evaluated
     }
     return std::nullopt;
+  }
+
+  // The innermost comprehension variable called `name` (the checker resolved the NameRef to one).
+  Result local(const std::string& name) const {
+    for (auto it = locals_.rbegin(); it != locals_.rend(); ++it) {
+      if (it->first == name) return it->second;
+    }
+    return std::nullopt;
+  }
+
+  // Runs `body` once per combination of the clauses from `at` on, with their names bound. False
+  // when evaluation failed (already reported). An unknown iterable or condition sets
+  // unknown_iteration_: the comprehension's value is then unknown as a whole.
+  template <typename Body>
+  bool comprehend(uint32_t m, uint32_t f, const std::vector<ast::CompClause>& clauses, size_t at,
+                  Body&& body) {
+    if (at == clauses.size()) return body();
+    const ast::CompClause& clause = clauses[at];
+    Result value = expr(m, f, clause.expr);
+    if (!value) return false;
+    if (value->is_unknown()) {
+      unknown_iteration_ = true;
+      return true;
+    }
+    if (clause.kind == ast::CompClause::Kind::If) {
+      return !value->as_bool() || comprehend(m, f, clauses, at + 1, body);
+    }
+    auto bind_and_go = [&](Value key, Value element) {
+      size_t mark = locals_.size();
+      if (clause.key) locals_.emplace_back(clause.key->text, std::move(key));
+      locals_.emplace_back(clause.value.text, std::move(element));
+      bool ok = comprehend(m, f, clauses, at + 1, body);
+      locals_.resize(mark);
+      return ok;
+    };
+    if (value->kind() == sdk::Kind::List) {
+      const sdk::List& items = value->as_list();
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (!bind_and_go(Value(static_cast<int64_t>(i)), items[i])) return false;
+      }
+      return true;
+    }
+    for (const auto& [key, element] : value->as_map()) {
+      if (!bind_and_go(Value(key), clause.key ? element : Value(key))) return false;
+    }
+    return true;
+  }
+
+  Result map_comp(uint32_t m, uint32_t f, const ast::MapComp& comp) {
+    sdk::Entries entries;
+    std::map<std::string, Span> seen;
+    bool outer_unknown = std::exchange(unknown_iteration_, false);
+    bool ok = comprehend(m, f, comp.clauses, 0, [&] {
+      Result key = expr(m, f, comp.key);
+      Result value = expr(m, f, comp.value);
+      if (!key || !value) return false;
+      if (key->is_unknown()) {
+        unknown_iteration_ = true;
+        return true;
+      }
+      Span at = file(m, f).expr(comp.key).span;
+      if (!seen.emplace(key->as_string(), at).second) {
+        diags_
+            .error(Code::E0305, at,
+                   fmt::format("key {} is generated twice", ticked(key->as_string())))
+            .with_label("keys of a map comprehension must differ");
+        return false;
+      }
+      entries.emplace_back(key->as_string(), std::move(*value));
+      return true;
+    });
+    bool unknown = std::exchange(unknown_iteration_, outer_unknown);
+    if (!ok) return std::nullopt;
+    if (unknown) return Value::unknown();
+    return Value::map(std::move(entries));
   }
 
   // Reports an operator's failure (E0403) at the operator.
@@ -507,6 +600,9 @@ class Evaluator {
   diag::Diagnostics& diags_;
   std::vector<std::vector<Cell>> cells_;
   std::vector<Deps*> frames_;
+  // Comprehension variables in scope, innermost last.
+  std::vector<std::pair<std::string, Value>> locals_;
+  bool unknown_iteration_ = false;
   std::vector<std::pair<uint32_t, uint32_t>> running_;
   std::set<std::vector<std::pair<uint32_t, uint32_t>>> reported_cycles_;
   std::map<std::string, Span> addresses_;

@@ -162,6 +162,8 @@ class Checker {
     // whole chain, so here it only stops the recursion.
     if (states_[m][s] == State::InProgress) return types_.error();
     states_[m][s] = State::InProgress;
+    // A declaration sees module names only, whatever comprehension asked for it.
+    std::vector<std::pair<std::string, TypeId>> outer_locals = std::exchange(locals_, {});
     const ast::Decl& decl = file(m, symbol.file).decls[symbol.decl];
     TypeId type = types_.error();
     uint32_t f = symbol.file;
@@ -188,6 +190,7 @@ class Checker {
     // Re-fetch: inference may have grown nothing, but keep the reference use obviously safe.
     out_.modules[m].symbols[s].type = type;
     states_[m][s] = State::Done;
+    locals_ = std::move(outer_locals);
     return type;
   }
 
@@ -310,6 +313,10 @@ class Checker {
             return interpolated(m, f, node);
           } else if constexpr (std::is_same_v<T, ast::Call>) {
             return call(m, f, expr.span, node);
+          } else if constexpr (std::is_same_v<T, ast::ListComp>) {
+            return list_comp(m, f, node, expected);
+          } else if constexpr (std::is_same_v<T, ast::MapComp>) {
+            return map_comp(m, f, node, expected);
           } else {
             return types_.error();  // reported by report_unchecked
           }
@@ -390,6 +397,84 @@ class Checker {
     }
   }
 
+  // Binds the names of a comprehension's clauses, in order, as locals_ (the caller pops them).
+  void clauses(uint32_t m, uint32_t f, const std::vector<ast::CompClause>& clauses) {
+    for (const ast::CompClause& clause : clauses) {
+      if (clause.kind == ast::CompClause::Kind::If) {
+        check_against(m, f, clause.expr, types_.primitive(TypeKind::Bool));
+        continue;
+      }
+      TypeId iterable = infer(m, f, clause.expr, std::nullopt);
+      const Type type = types_.get(iterable);  // a copy: interning below may grow the table
+      TypeId key = types_.error();
+      TypeId value = types_.error();
+      switch (type.kind) {
+        case TypeKind::Error:
+          break;
+        case TypeKind::Any:
+          key = value = types_.any();
+          break;
+        case TypeKind::List:  // `for x in xs`, `for i, x in xs`
+          key = types_.primitive(TypeKind::Int);
+          value = type.element;
+          break;
+        case TypeKind::Map:  // `for k in m`, `for k, v in m`
+          key = types_.primitive(TypeKind::String);
+          value = clause.key ? type.element : key;
+          break;
+        case TypeKind::Record: {
+          key = types_.primitive(TypeKind::String);
+          TypeId common = types_.primitive(TypeKind::Never);
+          for (const auto& field : type.fields)
+            common = common_type(common, field.second);
+          value = clause.key ? common : key;
+          break;
+        }
+        default:
+          diags_
+              .error(Code::E0301, file(m, f).expr(clause.expr).span,
+                     fmt::format("cannot iterate over {}", quoted_type(iterable)))
+              .with_label("`for` takes a list or a map");
+          break;
+      }
+      if (clause.key) locals_.emplace_back(clause.key->text, key);
+      locals_.emplace_back(clause.value.text, value);
+    }
+  }
+
+  // The type `expected` asks of its elements (values, for a map) when it is of `kind`.
+  std::optional<TypeId> expected_element(std::optional<TypeId> expected, TypeKind kind) const {
+    if (expected && types_.kind(*expected) == kind) return types_.get(*expected).element;
+    return std::nullopt;
+  }
+
+  size_t clause_names(const std::vector<ast::CompClause>& clauses) const {
+    size_t n = 0;
+    for (const ast::CompClause& clause : clauses) {
+      if (clause.kind == ast::CompClause::Kind::For) n += clause.key ? 2 : 1;
+    }
+    return n;
+  }
+
+  TypeId list_comp(uint32_t m, uint32_t f, const ast::ListComp& node,
+                   std::optional<TypeId> expected) {
+    std::optional<TypeId> element_expected = expected_element(expected, TypeKind::List);
+    clauses(m, f, node.clauses);
+    TypeId element = infer(m, f, node.value, element_expected);
+    locals_.resize(locals_.size() - clause_names(node.clauses));
+    return types_.list_of(element);
+  }
+
+  TypeId map_comp(uint32_t m, uint32_t f, const ast::MapComp& node,
+                  std::optional<TypeId> expected) {
+    std::optional<TypeId> value_expected = expected_element(expected, TypeKind::Map);
+    clauses(m, f, node.clauses);
+    check_against(m, f, node.key, types_.primitive(TypeKind::String));
+    TypeId value = infer(m, f, node.value, value_expected);
+    locals_.resize(locals_.size() - clause_names(node.clauses));
+    return types_.map_of(value);
+  }
+
   // A call of a built-in function; calls of anything else are reported by report_unchecked.
   TypeId call(uint32_t m, uint32_t f, Span span, const ast::Call& node) {
     const auto* callee = std::get_if<ast::NameRef>(&file(m, f).expr(node.callee).node);
@@ -461,10 +546,7 @@ class Checker {
 
   TypeId list_literal(uint32_t m, uint32_t f, const ast::ListLit& list,
                       std::optional<TypeId> expected) {
-    std::optional<TypeId> element_expected;
-    if (expected && types_.kind(*expected) == TypeKind::List) {
-      element_expected = types_.get(*expected).element;
-    }
+    std::optional<TypeId> element_expected = expected_element(expected, TypeKind::List);
     TypeId element = types_.primitive(TypeKind::Never);
     for (ExprId item : list.items)
       element = common_type(element, infer(m, f, item, element_expected));
@@ -474,10 +556,7 @@ class Checker {
   TypeId record_literal(uint32_t m, uint32_t f, const ast::RecordLit& record,
                         std::optional<TypeId> expected) {
     if (record.schema) return types_.error();  // reported by report_unchecked
-    std::optional<TypeId> value_expected;
-    if (expected && types_.kind(*expected) == TypeKind::Map) {
-      value_expected = types_.get(*expected).element;
-    }
+    std::optional<TypeId> value_expected = expected_element(expected, TypeKind::Map);
     Type type;
     type.kind = TypeKind::Record;
     std::map<std::string, Span> seen;
@@ -521,6 +600,11 @@ class Checker {
 
   TypeId name_ref(uint32_t m, uint32_t f, ExprId id, const ast::NameRef& ref) {
     CheckedModule& module = out_.modules[m];
+    for (auto local = locals_.rbegin(); local != locals_.rend(); ++local) {
+      if (local->first != ref.name.text) continue;
+      module.names[f][id.index] = NameTarget{m, kLocalName};
+      return local->second;
+    }
     auto it = module.by_name.find(ref.name.text);
     if (it == module.by_name.end()) {
       std::vector<std::string> candidates;
@@ -744,6 +828,8 @@ class Checker {
   TypeTable& types_;
   std::vector<std::vector<State>> states_;
   bool module_allowed_ = false;
+  // Comprehension variables in scope, innermost last; name lookups try them first.
+  std::vector<std::pair<std::string, TypeId>> locals_;
   int depth_ = 0;  // nesting of infer(), bounded by kMaxDepth
   bool depth_reported_ = false;
 };

@@ -29,8 +29,10 @@ struct Symbol {
 // What a NameRef expression refers to.
 struct NameTarget {
   uint32_t module = 0;
-  int32_t symbol = -1;  // -1: unresolved (already reported)
+  int32_t symbol = -1;  // -1: unresolved (already reported); kLocalName: a comprehension variable
 };
+// A NameRef to the innermost comprehension variable of that name in scope where it stands.
+inline constexpr int32_t kLocalName = -2;
 
 struct CheckedModule {
   std::vector<Symbol> symbols;  // declaration order: files by path, then position

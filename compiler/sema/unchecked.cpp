@@ -153,9 +153,19 @@ class UncheckedWalk {
         expr(if_else.then_value);
         return expr(if_else.else_value);
       }
-      case ast::ExprKind::ListComp:
-      case ast::ExprKind::MapComp:
-        return report(e.span, "comprehensions");
+      case ast::ExprKind::ListComp: {
+        const auto& comp = std::get<ast::ListComp>(e.node);
+        for (const ast::CompClause& clause : comp.clauses)
+          expr(clause.expr);
+        return expr(comp.value);
+      }
+      case ast::ExprKind::MapComp: {
+        const auto& comp = std::get<ast::MapComp>(e.node);
+        for (const ast::CompClause& clause : comp.clauses)
+          expr(clause.expr);
+        expr(comp.key);
+        return expr(comp.value);
+      }
       case ast::ExprKind::With:
         return report(e.span, "`with` expressions");
     }
