@@ -427,7 +427,32 @@ class Evaluator {
       if (!value) return std::nullopt;
       args.push_back(std::move(*value));
     }
+    const auto& names = program_.modules[m].names[f];
+    if (auto it = names.find(node.callee.index); it != names.end() && it->second.symbol >= 0) {
+      return function_call(it->second.module, static_cast<uint32_t>(it->second.symbol),
+                           std::move(args));
+    }
     return op_result(call_builtin(callee->name.text, args), span);
+  }
+
+  // Calls a function: missing arguments take their defaults (evaluated without the parameters in
+  // scope, as the checker typed them), then the body runs with the parameters as locals.
+  Result function_call(uint32_t m, uint32_t s, std::vector<Value> args) {
+    const sema::Symbol& symbol = program_.modules[m].symbols[s];
+    const auto& fn = std::get<ast::Fn>(file(m, symbol.file).decls[symbol.decl].node);
+    for (size_t i = args.size(); i < fn.params.size(); ++i) {
+      if (!fn.params[i].default_value) return std::nullopt;  // the checker counted arguments
+      Result value = expr(m, symbol.file, *fn.params[i].default_value);
+      if (!value) return std::nullopt;
+      args.push_back(std::move(*value));
+    }
+    // The body sees its parameters only, never the caller's comprehension variables.
+    std::vector<std::pair<std::string, Value>> caller_locals = std::exchange(locals_, {});
+    for (size_t i = 0; i < fn.params.size(); ++i)
+      locals_.emplace_back(fn.params[i].name.text, std::move(args[i]));
+    Result result = expr(m, symbol.file, fn.body);
+    locals_ = std::move(caller_locals);
+    return result;
   }
 
   Result interpolated(uint32_t m, uint32_t f, const ast::InterpolatedString& node) {

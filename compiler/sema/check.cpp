@@ -129,6 +129,8 @@ class Checker {
                 symbol.kind = SymbolKind::Export;
               } else if constexpr (std::is_same_v<T, ast::Output>) {
                 symbol.kind = SymbolKind::Output;
+              } else if constexpr (std::is_same_v<T, ast::Fn>) {
+                symbol.kind = SymbolKind::Fn;
               } else {
                 symbol.kind = SymbolKind::Unchecked;
               }
@@ -184,6 +186,8 @@ class Checker {
             if (node.default_value) check_against(m, f, *node.default_value, type);
           } else if constexpr (std::is_same_v<T, ast::Export> || std::is_same_v<T, ast::Output>) {
             type = infer(m, f, node.value, std::nullopt);
+          } else if constexpr (std::is_same_v<T, ast::Fn>) {
+            type = function(m, f, s, node);
           }
         },
         decl.node);
@@ -192,6 +196,42 @@ class Checker {
     states_[m][s] = State::Done;
     locals_ = std::move(outer_locals);
     return type;
+  }
+
+  // Types a function: its parameters (defaults against their types, with no parameter in scope),
+  // then its body with the parameters in scope, against the declared result type if any.
+  TypeId function(uint32_t m, uint32_t f, uint32_t s, const ast::Fn& fn) {
+    FnSignature signature;
+    std::vector<std::pair<std::string, TypeId>> params;
+    bool defaults_started = false;
+    for (const ast::FnParam& param : fn.params) {
+      TypeId type = resolve_type(m, f, param.type);
+      if (param.default_value) {
+        check_against(m, f, *param.default_value, type);
+        defaults_started = true;
+      } else if (defaults_started) {
+        diags_
+            .error(Code::E0301, param.name.span,
+                   fmt::format("parameter {} needs a default: it follows one that has a default",
+                               ticked(param.name.text)))
+            .with_label("parameters with defaults come last");
+      } else {
+        ++signature.required;
+      }
+      signature.params.push_back(type);
+      params.emplace_back(param.name.text, type);
+    }
+    locals_ = std::move(params);
+    if (fn.result) {
+      signature.result = resolve_type(m, f, *fn.result);
+      check_against(m, f, fn.body, signature.result);
+    } else {
+      signature.result = infer(m, f, fn.body, std::nullopt);
+    }
+    locals_.clear();
+    TypeId result = signature.result;
+    out_.modules[m].functions[s] = std::move(signature);
+    return result;
   }
 
   // Types `expr` with `expected` pushed down and reports E0301 when the result does not fit.
@@ -480,6 +520,11 @@ class Checker {
     const auto* callee = std::get_if<ast::NameRef>(&file(m, f).expr(node.callee).node);
     if (callee == nullptr) return types_.error();
     const ast::Name& name = callee->name;
+    if (const Symbol* symbol = out_.modules[m].find(name.text);
+        symbol != nullptr && symbol->kind == SymbolKind::Fn) {
+      return function_call(m, f, node, name,
+                           static_cast<uint32_t>(symbol - out_.modules[m].symbols.data()));
+    }
     if (const Symbol* symbol = out_.modules[m].find(name.text)) {
       if (symbol->kind != SymbolKind::Unchecked) {
         diags_
@@ -507,6 +552,40 @@ class Checker {
         .with_label(args.empty() ? std::string("called with no arguments")
                                  : fmt::format("called with {}", found));
     return types_.error();
+  }
+
+  TypeId function_call(uint32_t m, uint32_t f, const ast::Call& node, const ast::Name& name,
+                       uint32_t s) {
+    CheckedModule& module = out_.modules[m];
+    module.names[f][node.callee.index] = NameTarget{m, static_cast<int32_t>(s)};
+    if (states_[m][s] == State::InProgress) {
+      diags_
+          .error(Code::E0402, name.span, fmt::format("function {} calls itself", ticked(name.text)))
+          .with_label("functions cannot recurse, directly or through others")
+          .with_secondary(module.symbols[s].span, "the function");
+      for (ExprId arg : node.args)
+        infer(m, f, arg, std::nullopt);
+      return types_.error();
+    }
+    symbol_type(m, s);
+    const FnSignature signature = out_.modules[m].functions[s];  // a copy: checking may add more
+    if (node.args.size() < signature.required || node.args.size() > signature.params.size()) {
+      std::string takes =
+          signature.required == signature.params.size()
+              ? fmt::format("{}", signature.params.size())
+              : fmt::format("{} to {}", signature.required, signature.params.size());
+      diags_
+          .error(Code::E0301, name.span,
+                 fmt::format("{} takes {} argument{}, found {}", ticked(name.text), takes,
+                             signature.params.size() == 1 ? "" : "s", node.args.size()))
+          .with_secondary(module.symbols[s].span, "declared here");
+      for (ExprId arg : node.args)
+        infer(m, f, arg, std::nullopt);
+      return types_.error();
+    }
+    for (size_t i = 0; i < node.args.size(); ++i)
+      check_against(m, f, node.args[i], signature.params[i]);
+    return signature.result;
   }
 
   TypeId interpolated(uint32_t m, uint32_t f, const ast::InterpolatedString& node) {
@@ -620,6 +699,13 @@ class Checker {
       return types_.error();
     }
     module.names[f][id.index] = NameTarget{m, static_cast<int32_t>(it->second)};
+    if (module.symbols[it->second].kind == SymbolKind::Fn) {
+      diags_
+          .error(Code::E0301, ref.name.span,
+                 fmt::format("{} is a function, not a value", ticked(ref.name.text)))
+          .with_label(fmt::format("call it: {}", ticked(ref.name.text + "(...)")));
+      return types_.error();
+    }
     return symbol_type(m, it->second);
   }
 
@@ -846,6 +932,8 @@ std::string_view kind_word(SymbolKind kind) {
       return "export";
     case SymbolKind::Output:
       return "output";
+    case SymbolKind::Fn:
+      return "function";
     case SymbolKind::Unchecked:
       return "unchecked";
   }

@@ -14,7 +14,15 @@
 namespace kc::sema {
 
 // Unchecked: a declaration the checker does not type yet (unchecked.h); its type is Error.
-enum class SymbolKind : uint8_t { Import, Let, Param, Export, Output, Unchecked };
+// Fn: a function; its Symbol::type is its result type, CheckedModule::functions has the rest.
+enum class SymbolKind : uint8_t { Import, Let, Param, Export, Output, Fn, Unchecked };
+
+// A function's parameters as the checker typed them.
+struct FnSignature {
+  std::vector<TypeId> params;
+  size_t required = 0;  // the first `required` parameters have no default
+  TypeId result;
+};
 
 struct Symbol {
   SymbolKind kind = SymbolKind::Let;
@@ -40,6 +48,7 @@ struct CheckedModule {
   // Per file, per expression id: its type, and for NameRefs the target.
   std::vector<std::vector<TypeId>> expr_types;
   std::vector<std::map<uint32_t, NameTarget>> names;
+  std::map<uint32_t, FnSignature> functions;  // by symbol index
 
   const Symbol* find(std::string_view name) const;
 };

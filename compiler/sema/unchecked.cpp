@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 
-#include "compiler/sema/builtins.h"
 #include "compiler/sema/limits.h"
 
 namespace kc::sema {
@@ -47,7 +46,12 @@ class UncheckedWalk {
           } else if constexpr (std::is_same_v<T, ast::Schema>) {
             report(node.name.span, "`schema` declarations");
           } else if constexpr (std::is_same_v<T, ast::Fn>) {
-            report(node.name.span, "`fn` declarations");
+            for (const ast::FnParam& param : node.params) {
+              type(param.type);
+              if (param.default_value) expr(*param.default_value);
+            }
+            if (node.result) type(*node.result);
+            expr(node.body);
           } else if constexpr (std::is_same_v<T, ast::Provider>) {
             report(node.name.span, "`provider` blocks");
           } else {
@@ -132,10 +136,8 @@ class UncheckedWalk {
       case ast::ExprKind::Call: {
         const auto& call = std::get<ast::Call>(e.node);
         const auto* callee = std::get_if<ast::NameRef>(&file_.expr(call.callee).node);
-        // A name that is neither declared here nor built in is the checker's to report.
-        if (callee == nullptr || declared(callee->name.text)) {
-          return report(e.span, "calls of functions other than the built-ins");
-        }
+        // Calls of names (functions, built-ins, mistakes) are the checker's.
+        if (callee == nullptr) return report(e.span, "calls of module functions");
         for (ast::ExprId arg : call.args)
           expr(arg);
         return;
@@ -195,15 +197,6 @@ class UncheckedWalk {
           },
           item.node);
     }
-  }
-
-  // A `fn` of this file has the name (a module's own `fn len` hides the built-in).
-  bool declared(std::string_view name) const {
-    for (const ast::Decl& decl : file_.decls) {
-      const auto* fn = std::get_if<ast::Fn>(&decl.node);
-      if (fn != nullptr && fn->name.text == name) return true;
-    }
-    return false;
   }
 
   const ast::File& file_;
