@@ -270,8 +270,9 @@ class Evaluator {
       }
       case ast::ExprKind::MapComp:
         return map_comp(m, f, std::get<ast::MapComp>(node.node));
-      case ast::ExprKind::SelfRef:
       case ast::ExprKind::With:
+        return with(m, f, std::get<ast::With>(node.node));
+      case ast::ExprKind::SelfRef:
         return std::nullopt;  // not checked yet (sema/unchecked.h), so never evaluated
     }
     return std::nullopt;
@@ -349,6 +350,26 @@ class Evaluator {
     bool unknown = std::exchange(unknown_iteration_, outer_unknown);
     if (!ok) return std::nullopt;
     if (unknown) return Value::unknown();
+    return Value::map(std::move(entries));
+  }
+
+  // `object with { ... }`: a copy of the record or map with the body's entries replaced or added.
+  Result with(uint32_t m, uint32_t f, const ast::With& node) {
+    Result object = expr(m, f, node.object);
+    if (!object) return std::nullopt;
+    Result changes = body(m, f, node.body);
+    if (!changes) return std::nullopt;
+    if (object->is_unknown()) return Value::unknown();
+    sdk::Entries entries = object->as_map();
+    for (const auto& [key, value] : changes->as_map()) {
+      auto it = std::find_if(entries.begin(), entries.end(),
+                             [&](const auto& entry) { return entry.first == key; });
+      if (it != entries.end()) {
+        it->second = value;
+      } else {
+        entries.emplace_back(key, value);
+      }
+    }
     return Value::map(std::move(entries));
   }
 

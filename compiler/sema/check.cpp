@@ -353,6 +353,8 @@ class Checker {
             return interpolated(m, f, node);
           } else if constexpr (std::is_same_v<T, ast::Call>) {
             return call(m, f, expr.span, node);
+          } else if constexpr (std::is_same_v<T, ast::With>) {
+            return with(m, f, node);
           } else if constexpr (std::is_same_v<T, ast::ListComp>) {
             return list_comp(m, f, node, expected);
           } else if constexpr (std::is_same_v<T, ast::MapComp>) {
@@ -479,6 +481,52 @@ class Checker {
       }
       if (clause.key) locals_.emplace_back(clause.key->text, key);
       locals_.emplace_back(clause.value.text, value);
+    }
+  }
+
+  // `object with { ... }`: an untyped record (a map by LANGUAGE.md 3) or a map with entries
+  // replaced or added; the result's type follows the new values.
+  TypeId with(uint32_t m, uint32_t f, const ast::With& node) {
+    TypeId object = infer(m, f, node.object, std::nullopt);
+    const Type type = types_.get(object);  // a copy: interning below may grow the table
+    std::map<std::string, Span> seen;
+    switch (type.kind) {
+      case TypeKind::Error:
+      case TypeKind::Any:
+        for (const Field& item : fields(m, f, node.body))
+          infer(m, f, item.value, std::nullopt);
+        return object;
+      case TypeKind::Map: {
+        TypeId element = type.element;
+        for (const Field& item : fields(m, f, node.body)) {
+          note_field(seen, item, "key");
+          element = common_type(element, infer(m, f, item.value, type.element));
+        }
+        return types_.map_of(element);
+      }
+      case TypeKind::Record: {
+        Type updated = type;
+        for (const Field& item : fields(m, f, node.body)) {
+          TypeId value = infer(m, f, item.value, std::nullopt);
+          if (!note_field(seen, item, "field")) continue;
+          auto it = std::find_if(updated.fields.begin(), updated.fields.end(),
+                                 [&](const auto& field) { return field.first == item.name.text; });
+          if (it != updated.fields.end()) {
+            it->second = value;
+          } else {
+            updated.fields.emplace_back(item.name.text, value);
+          }
+        }
+        return types_.intern(std::move(updated));
+      }
+      default:
+        for (const Field& item : fields(m, f, node.body))
+          infer(m, f, item.value, std::nullopt);
+        diags_
+            .error(Code::E0301, file(m, f).expr(node.object).span,
+                   fmt::format("`with` takes a record or a map, found {}", quoted_type(object)))
+            .with_label(fmt::format("this is {}", quoted_type(object)));
+        return types_.error();
     }
   }
 

@@ -168,8 +168,11 @@ class UncheckedWalk {
         expr(comp.key);
         return expr(comp.value);
       }
-      case ast::ExprKind::With:
-        return report(e.span, "`with` expressions");
+      case ast::ExprKind::With: {
+        const auto& with = std::get<ast::With>(e.node);
+        expr(with.object);
+        return body(with.body);
+      }
     }
   }
 
