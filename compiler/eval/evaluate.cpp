@@ -292,7 +292,19 @@ class Evaluator {
   template <typename Body>
   bool comprehend(uint32_t m, uint32_t f, const std::vector<ast::CompClause>& clauses, size_t at,
                   Body&& body) {
-    if (at == clauses.size()) return body();
+    if (at == clauses.size()) {
+      if (++comprehension_steps_ > kMaxComprehensionSteps) {
+        if (comprehension_steps_ == kMaxComprehensionSteps + 1) {
+          diags_
+              .error(Code::E0406, clauses.front().span,
+                     fmt::format("comprehensions run more than {} times", kMaxComprehensionSteps))
+              .with_label("stopped here")
+              .with_note("evaluation is bounded so that a mistake cannot hang `kc`");
+        }
+        return false;
+      }
+      return body();
+    }
     const ast::CompClause& clause = clauses[at];
     Result value = expr(m, f, clause.expr);
     if (!value) return false;
@@ -649,6 +661,8 @@ class Evaluator {
   // Comprehension variables in scope, innermost last.
   std::vector<std::pair<std::string, Value>> locals_;
   bool unknown_iteration_ = false;
+  // Results computed by all comprehensions so far; bounded by kMaxComprehensionSteps.
+  int64_t comprehension_steps_ = 0;
   std::vector<std::pair<uint32_t, uint32_t>> running_;
   std::set<std::vector<std::pair<uint32_t, uint32_t>>> reported_cycles_;
   std::map<std::string, Span> addresses_;
