@@ -15,7 +15,7 @@ inline constexpr int64_t kMaxRangeLength = 10'000'000;
 
 // All comprehensions of one evaluation together produce at most this many results (E0406), so a
 // mistake like `[for a in range(100000) for b in range(100000): ...]` ends instead of hanging.
-inline constexpr int64_t kMaxComprehensionSteps = 10'000'000;
+inline constexpr int64_t kMaxComprehensionSteps = 2'000'000;
 
 OpResult call_builtin(std::string_view name, const std::vector<sdk::Value>& args);
 
