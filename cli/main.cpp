@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   kc::cli::add_fmt_command(app, exit_code);
   kc::cli::add_check_command(app, exit_code);
+  kc::cli::add_lint_command(app, exit_code);
   kc::cli::add_eval_command(app, exit_code);
   kc::cli::add_plan_command(app, exit_code);
   kc::cli::add_apply_command(app, exit_code);

@@ -46,7 +46,8 @@ std::vector<std::string> stdlib_dirs() {
 
 Session::Session(const CommonOptions& options)
     : options_(options),
-      compilation_(driver::CompileOptions{options.path, stdlib_dirs()}, providers_, fs_),
+      compilation_(driver::CompileOptions{options.path, stdlib_dirs(), options.expression},
+                   providers_, fs_),
       color_stdout_(use_color(STDOUT_FILENO, options.no_color)) {}
 
 Session::~Session() {
@@ -75,7 +76,7 @@ std::optional<eval::DesiredState> Session::evaluate(const std::map<std::string, 
   // Evaluating with a param input that could not be read would print data the user did not ask for.
   if (diagnostics().has_errors()) return std::nullopt;
   size_t errors_before = diags.error_count();
-  eval::DesiredState desired = compilation_.evaluate(eval::EvalInputs{params_, known}, diags);
+  eval::DesiredState desired = compilation_.evaluate(eval::EvalInputs{params_, known, {}}, diags);
   if (diags.error_count() > errors_before) return std::nullopt;
   return desired;
 }

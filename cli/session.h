@@ -21,6 +21,7 @@ struct CommonOptions {
   std::vector<std::string> var_files;
   std::string diagnostics = "human";
   bool no_color = false;
+  std::optional<std::string> expression;  // `kc eval --expr`
 };
 
 // Adds the module path argument, --diagnostics and --no-color; with `inputs`, --var and --var-file.

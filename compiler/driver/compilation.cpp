@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "compiler/eval/read_below.h"
 #include "compiler/sema/check.h"
 #include "compiler/syntax/parse.h"
 
@@ -48,6 +49,14 @@ void Compilation::parse_root() {
 
 void Compilation::check() {
   int32_t index = load_root();
+  if (index >= 0 && options_.expression) add_expression(static_cast<uint32_t>(index));
+  // The prelude: std/cluster, seen by every module (LANGUAGE.md 1). Without an installed standard
+  // library there is none, and names from it are unknown.
+  if (index >= 0) {
+    if (auto path = resolve_import("std/cluster", module_dir_)) {
+      program_.prelude = load_module(*path, "std/cluster", source::Span{});
+    }
+  }
   // Checking a tree that syntax errors cut short mostly reports their echoes (a block closed too
   // early misses its required fields), so a module with syntax errors stops here.
   if (index < 0 || diagnostics_.has_errors()) return;
@@ -57,7 +66,27 @@ void Compilation::check() {
 eval::DesiredState Compilation::evaluate(const eval::EvalInputs& inputs,
                                          diag::Diagnostics& diagnostics) {
   if (!checked_) return {};
-  return eval::evaluate(*checked_, schemas_, inputs, diagnostics);
+  eval::EvalInputs with_files = inputs;
+  std::string root = module_dir_;
+  with_files.builtins.read_file = [root](std::string_view relative, std::string* error) {
+    return eval::read_file_below(root, relative, error);
+  };
+  return eval::evaluate(*checked_, schemas_, with_files, diagnostics);
+}
+
+void Compilation::add_expression(uint32_t root) {
+  std::string text = fmt::format("{} = {}", kExprExport, *options_.expression);
+  source::FileId id = sources_.add("--expr", std::move(text));
+  syntax::ParseResult parsed = syntax::parse(sources_, id);
+  diagnostics_.append(parsed.diagnostics);
+  // More than one declaration means the text was not one expression (`1 x = 2`).
+  if (!parsed.diagnostics.has_errors() && parsed.file.decls.size() != 1) {
+    diagnostics_.error(Code::E0101, parsed.file.decls[1].span, "`--expr` takes one expression")
+        .with_label("this is more than one");
+    return;
+  }
+  files_.push_back(std::move(parsed.file));
+  program_.modules[root].files.push_back(&files_.back());
 }
 
 int32_t Compilation::load_module(const std::string& path, const std::string& name,

@@ -24,7 +24,12 @@ namespace kc::driver {
 struct CompileOptions {
   std::string path = ".";                // the root module: a directory or a .kcl file
   std::vector<std::string> stdlib_dirs;  // searched in order for `std/...` imports
+  // `kc eval --expr EXPR`: an expression evaluated in the root module's scope, as the export
+  // kExprExport of an extra file named `--expr`.
+  std::optional<std::string> expression;
 };
+
+inline constexpr const char* kExprExport = "__expr__";
 
 class Compilation {
  public:
@@ -59,6 +64,8 @@ class Compilation {
   std::optional<std::string> resolve_import(const std::string& spec,
                                             const std::string& from_dir) const;
 
+  // Adds the `--expr` file to the root module.
+  void add_expression(uint32_t root);
   // Resolves root path, module_dir_ and program_.root.
   int32_t load_root();
 

@@ -51,6 +51,10 @@ std::optional<sdk::Value> convert(const sdk::Value& value, sema::TypeId type,
     case TypeKind::Optional:
       if (value.is_null()) return value;
       return convert(value, t.element, types, error);
+    case TypeKind::Refined:  // bounds and checks are the evaluator's (Evaluator::conform)
+      return convert(value, t.element, types, error);
+    case TypeKind::Enum:  // a member name; the evaluator checks that it is a member
+      return value.kind() == sdk::Kind::String ? std::optional(value) : mismatch();
     case TypeKind::Float:
       if (value.kind() == sdk::Kind::Int) return sdk::Value(static_cast<double>(value.as_int()));
       if (value.kind() == sdk::Kind::Float) return value;

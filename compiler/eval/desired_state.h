@@ -3,6 +3,9 @@
 // their dependencies and lifecycle, and the outputs. No AST or type crosses this boundary.
 #pragma once
 
+#include <map>
+#include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -17,6 +20,20 @@ struct Lifecycle {
   std::vector<std::string> ignore_changes;
 };
 
+// `rollout { ... }` (LANGUAGE.md 7): resources of one group are replaced in waves no wider than
+// these bounds. A bound is a count or a percent of the group; with `quorum` no wave may take away
+// a majority of the group.
+struct RolloutBound {
+  bool percent = false;
+  double amount = 0;  // a count, or a percent (25 for 25%)
+};
+struct Rollout {
+  std::string group;  // empty: no rollout group
+  std::optional<RolloutBound> max_surge;
+  std::optional<RolloutBound> max_unavailable;
+  bool quorum = false;
+};
+
 struct DesiredResource {
   std::string address;    // `prod.sim.machine["cp-0"]`, or `sim.machine["web"]` at the top level
   std::string type;       // "sim.machine"
@@ -24,7 +41,11 @@ struct DesiredResource {
   sdk::Value attributes;  // a map of the inputs the module sets, in source order
   std::vector<std::string> depends_on;  // addresses, sorted, without duplicates
   Lifecycle lifecycle;
-  source::Span span;  // the `resource` expression
+  Rollout rollout;
+  // `hooks { before_destroy = ["drain"] }`: provider actions by event, in order.
+  std::map<std::string, std::vector<std::string>> hooks;
+  std::set<std::string> sensitive;  // attributes the provider marks sensitive: never printed
+  source::Span span;                // the `resource` expression
 };
 
 struct DesiredOutput {
@@ -34,7 +55,8 @@ struct DesiredOutput {
 };
 
 struct ProviderConfig {
-  std::string name;
+  std::string name;   // the provider ("sim")
+  std::string alias;  // `provider sim fast { ... }`: "fast"; empty for the default configuration
   sdk::Value config;  // a map
   source::Span span;
 };
@@ -43,6 +65,8 @@ struct DesiredState {
   std::vector<DesiredResource> resources;  // sorted by address
   std::vector<DesiredOutput> outputs;      // in source order
   std::vector<ProviderConfig> providers;
+  // `backend KIND { ... }`; nullopt: the default (local state under .kc/).
+  std::optional<ProviderConfig> backend;
   sdk::Value exports;  // the root module's exports as a map, for `kc eval`
 
   const DesiredResource* find(std::string_view address) const;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/eval/builtins.h"
 #include "compiler/eval/desired_state.h"
 #include "compiler/sema/checked.h"
 #include "providers/sdk/schema.h"
@@ -25,6 +26,8 @@ struct EvalInputs {
   // Stored attributes of resources that exist, by address: their outputs are known. A resource
   // absent here has Unknown outputs.
   const std::map<std::string, sdk::Value>* known = nullptr;
+  // What built-ins may read (`file()`): empty in tests that need no files.
+  BuiltinContext builtins;
 };
 
 DesiredState evaluate(const sema::CheckedProgram& program, const sdk::SchemaSource& schemas,

@@ -13,9 +13,74 @@
 
 namespace kc::sema {
 
-// Unchecked: a declaration the checker does not type yet (unchecked.h); its type is Error.
 // Fn: a function; its Symbol::type is its result type, CheckedModule::functions has the rest.
-enum class SymbolKind : uint8_t { Import, Let, Param, Export, Output, Fn, Unchecked };
+// Type, Enum, Schema: named types; Symbol::type is the type they name.
+// Unchecked: a declaration the checker does not type yet (unchecked.h); its type is Error.
+enum class SymbolKind : uint8_t {
+  Import,
+  Let,
+  Param,
+  Export,
+  Output,
+  Fn,
+  Type,
+  Enum,
+  Schema,
+  Unchecked
+};
+
+// Where an expression is: module, file, expression.
+struct ExprRef {
+  uint32_t module = 0;
+  uint32_t file = 0;
+  ast::ExprId expr;
+};
+
+// A field of a schema, its parent's fields included (LANGUAGE.md 4).
+struct FieldInfo {
+  std::string name;
+  TypeId type;
+  source::Span span;  // the name in the declaration
+  std::optional<ExprRef> default_value;
+  bool required = false;                  // no default and not optional
+  bool key = false;                       // @key: filled from the map key or block label
+  bool secret = false;                    // @secret: redacted in every output
+  std::optional<std::string> deprecated;  // @deprecated("why")
+  std::string doc;
+};
+struct SchemaLet {
+  std::string name;
+  TypeId type;
+  source::Span span;
+  ExprRef value;
+};
+struct SchemaCheck {
+  ExprRef condition;
+  ExprRef message;
+  source::Span span;
+};
+struct SchemaInfo {
+  std::string name;
+  TypeId type;
+  int32_t parent_module = -1;
+  int32_t parent_symbol = -1;
+  std::vector<FieldInfo> fields;  // declaration order, the parent's first
+  std::vector<SchemaLet> lets;
+  std::vector<SchemaCheck> checks;
+  const FieldInfo* find_field(std::string_view name) const;
+  const SchemaLet* find_let(std::string_view name) const;
+  const FieldInfo* key_field() const;
+};
+struct EnumInfo {
+  std::string name;
+  TypeId type;
+  std::vector<std::string> members;
+  bool has(std::string_view member) const;
+};
+// A type alias with a check block: the lines the evaluator runs with `self` bound to the value.
+struct AliasChecks {
+  std::vector<SchemaCheck> lines;
+};
 
 // A function's parameters as the checker typed them.
 struct FnSignature {
@@ -37,10 +102,16 @@ struct Symbol {
 // What a NameRef expression refers to.
 struct NameTarget {
   uint32_t module = 0;
-  int32_t symbol = -1;  // -1: unresolved (already reported); kLocalName: a comprehension variable
+  int32_t symbol = -1;  // -1: unresolved (already reported); or one of the k...Name values below
 };
-// A NameRef to the innermost comprehension variable of that name in scope where it stands.
+// A NameRef to the innermost local of that name in scope where it stands: a comprehension or
+// generator variable, or a function parameter.
 inline constexpr int32_t kLocalName = -2;
+// A NameRef to a field or `let` of the schema instance being built (defaults, lets and checks).
+inline constexpr int32_t kInstanceName = -3;
+// An enum member, bare where that enum is expected (`plugin = calico`) or qualified
+// (`NetworkPlugin.calico`, recorded on the Member expression); its value is the member's name.
+inline constexpr int32_t kEnumMember = -4;
 
 struct CheckedModule {
   std::vector<Symbol> symbols;  // declaration order: files by path, then position
@@ -48,7 +119,10 @@ struct CheckedModule {
   // Per file, per expression id: its type, and for NameRefs the target.
   std::vector<std::vector<TypeId>> expr_types;
   std::vector<std::map<uint32_t, NameTarget>> names;
-  std::map<uint32_t, FnSignature> functions;  // by symbol index
+  std::map<uint32_t, FnSignature> functions;     // by symbol index
+  std::map<uint32_t, SchemaInfo> schemas;        // by symbol index
+  std::map<uint32_t, EnumInfo> enums;            // by symbol index
+  std::map<uint32_t, AliasChecks> alias_checks;  // by symbol index, aliases with a check block
 
   const Symbol* find(std::string_view name) const;
 };
@@ -57,6 +131,10 @@ struct CheckedProgram {
   const Program* program = nullptr;
   TypeTable types;
   std::vector<CheckedModule> modules;
+
+  // The schema or enum a Schema/Enum type names.
+  const SchemaInfo* schema(TypeId type) const;
+  const EnumInfo* enumeration(TypeId type) const;
 
   const SourceModule& source(uint32_t module) const { return program->modules[module]; }
 };

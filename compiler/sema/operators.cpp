@@ -120,6 +120,7 @@ bool has_string_form(const TypeTable& types, TypeId type) {
     case TypeKind::Version:
     case TypeKind::Ip:
     case TypeKind::Cidr:
+    case TypeKind::Enum:  // the member's name
       return true;
     default:
       return false;

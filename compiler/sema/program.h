@@ -26,6 +26,9 @@ struct SourceModule {
 struct Program {
   std::vector<SourceModule> modules;
   uint32_t root = 0;
+  // std/cluster, whose declarations every module sees after its own (LANGUAGE.md 1); kNoModule
+  // when the standard library is not installed.
+  int32_t prelude = kNoModule;
 };
 
 }  // namespace kc::sema

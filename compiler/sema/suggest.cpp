@@ -7,7 +7,7 @@
 namespace kc::sema {
 namespace {
 
-size_t distance(std::string_view a, std::string_view b) {
+size_t distance(std::string_view a, std::string_view b, bool fold_case = true) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j)
     row[j] = j;
@@ -16,8 +16,9 @@ size_t distance(std::string_view a, std::string_view b) {
     row[0] = i;
     for (size_t j = 1; j <= b.size(); ++j) {
       size_t above = row[j];
-      bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                  std::tolower(static_cast<unsigned char>(b[j - 1]));
+      bool same = fold_case ? std::tolower(static_cast<unsigned char>(a[i - 1])) ==
+                                  std::tolower(static_cast<unsigned char>(b[j - 1]))
+                            : a[i - 1] == b[j - 1];
       row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
       diagonal = above;
     }
@@ -30,12 +31,21 @@ size_t distance(std::string_view a, std::string_view b) {
 std::optional<std::string> closest(std::string_view word,
                                    const std::vector<std::string>& candidates) {
   size_t limit = std::max<size_t>(1, word.size() / 3);
+  // A one- or two-letter name is as close to any other short name as to its misspelling: suggest
+  // only a name it begins (`ap` for `app`), or a different case of itself.
+  bool short_word = word.size() < 3;
   std::optional<std::string> best;
   size_t best_distance = limit + 1;
+  size_t best_exact = 0;  // the distance with case counted, which breaks ties
   for (const auto& candidate : candidates) {
+    if (candidate == word) continue;
     size_t d = distance(word, candidate);
-    if (d < best_distance && candidate != word) {
+    if (d > best_distance) continue;
+    if (short_word && d > 0 && distance(word, candidate.substr(0, word.size())) > 0) continue;
+    size_t exact = distance(word, candidate, /*fold_case=*/false);
+    if (d < best_distance || exact < best_exact) {
       best_distance = d;
+      best_exact = exact;
       best = candidate;
     }
   }

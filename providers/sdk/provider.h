@@ -57,6 +57,18 @@ struct ApplyResponse {
   diag::Diagnostics diagnostics;
 };
 
+// A provider action (ResourceSchema::actions) run as a plan step, e.g. a `before_destroy` drain.
+struct ActionRequest {
+  std::string type;  // "sim.machine"
+  std::string address;
+  std::string action;  // "drain": the name of one of the type's ActionSchemas
+  Value params;        // the action's arguments as a map of known values; null when none are given
+  Value state;         // the stored attributes (inputs and outputs) of the object acted on
+};
+struct ActionResponse {
+  diag::Diagnostics diagnostics;  // errors mean the action failed and the step fails
+};
+
 // One provider instance. Calls for different resources may come from several threads at once; an
 // implementation synchronises its own shared data.
 class Provider {
@@ -68,6 +80,15 @@ class Provider {
   virtual ReadResponse read(const ReadRequest& request) = 0;
   virtual PlanResponse plan_change(const PlanRequest& request) = 0;
   virtual ApplyResponse apply_change(const ApplyRequest& request) = 0;
+  // Runs one action on an existing object. The default (for providers that declare no actions)
+  // reports every action as unsupported.
+  virtual ActionResponse run_action(const ActionRequest& request) {
+    ActionResponse response;
+    response.diagnostics.error(diag::Code::E0504, source::Span{},
+                               "provider of `" + request.type + "` does not support action `" +
+                                   request.action + "` (on `" + request.address + "`)");
+    return response;
+  }
 };
 
 // The providers of one run, by name ("sim"). Also what the compiler reads schemas from.

@@ -105,6 +105,20 @@ const AttributeSchema* ResourceSchema::find(std::string_view name) const {
   return nullptr;
 }
 
+const AttributeSchema* ActionSchema::find_param(std::string_view param) const {
+  for (const AttributeSchema& attribute : params) {
+    if (attribute.name == param) return &attribute;
+  }
+  return nullptr;
+}
+
+const ActionSchema* ResourceSchema::find_action(std::string_view name) const {
+  for (const ActionSchema& action : actions) {
+    if (action.name == name) return &action;
+  }
+  return nullptr;
+}
+
 const ResourceSchema* ProviderSchema::find(std::string_view resource_type) const {
   for (const ResourceSchema& resource : resources) {
     if (resource.type == resource_type) return &resource;

@@ -57,12 +57,28 @@ struct AttributeSchema {
   bool is_input() const { return presence != Presence::Computed; }
 };
 
+// A provider action that a resource's `hooks { before_destroy = [...], after_create = [...] }` can
+// name ("drain", "wait_ready"); each use becomes a plan step that calls Provider::run_action.
+// Params are inputs only (Required or Optional).
+struct ActionSchema {
+  std::string name;
+  std::string doc;
+  std::vector<AttributeSchema> params;
+
+  const AttributeSchema* find_param(std::string_view param) const;
+};
+
 struct ResourceSchema {
   std::string type;  // "sim.machine"
   std::string doc;
   std::vector<AttributeSchema> attributes;
+  // The `= {}` keeps aggregate inits that stop after `attributes` free of missing-initializer
+  // warnings.
+  std::vector<ActionSchema> actions = {};
 
   const AttributeSchema* find(std::string_view name) const;
+  // nullptr when the type has no action of that name.
+  const ActionSchema* find_action(std::string_view name) const;
 };
 
 struct ProviderSchema {

@@ -1,4 +1,5 @@
-// SimProvider: configuration, and read/apply against the persisted world.
+// SimProvider: configuration, and routing of read/plan/apply/action requests to the kind's rules
+// against the persisted world.
 #include "providers/sim/sim_provider.h"
 
 #include <chrono>
@@ -6,7 +7,8 @@
 #include <thread>
 #include <utility>
 
-#include "providers/sim/machine_rules.h"
+#include "providers/sim/kind.h"
+#include "providers/sim/resource_rules.h"
 #include "providers/sim/sim_schema.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
@@ -18,22 +20,24 @@ diag::Diagnostic& error(diag::Diagnostics& diagnostics, std::string message) {
   return diagnostics.error(diag::Code::E0504, source::Span{}, std::move(message));
 }
 
-// False (with a diagnostic) when `type` is not a resource this provider has.
-bool check_type(const std::string& type, diag::Diagnostics& diagnostics) {
-  if (type == kMachineType) return true;
+// The kind of `type`; nullptr with a diagnostic when this provider has no such resource type.
+const SimKind* kind_of(const std::string& type, diag::Diagnostics& diagnostics) {
+  if (const SimKind* kind = find_kind(type)) return kind;
   error(diagnostics, "provider `sim` has no resource type `" + type + "`");
-  return false;
+  return nullptr;
 }
 
-// The `id` stored in a machine's attributes; empty with a diagnostic when there is none.
+// The `id` stored in an object's attributes; empty with a diagnostic when there is none.
 std::string stored_id(const std::string& address, const sdk::Value& attributes,
                       diag::Diagnostics& diagnostics) {
-  const sdk::Value* id = attributes.find("id");
-  if (id != nullptr && id->kind() == sdk::Kind::String && !id->as_string().empty()) {
-    return id->as_string();
-  }
-  error(diagnostics, "the stored state of `" + address + "` has no machine `id`");
+  const sdk::Value& id = attribute_or_null(attributes, "id");
+  if (id.kind() == sdk::Kind::String && !id.as_string().empty()) return id.as_string();
+  error(diagnostics, "the stored state of `" + address + "` has no `id`");
   return {};
+}
+
+void sleep_ms(int64_t ms) {
+  if (ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(ms));
 }
 
 }  // namespace
@@ -77,27 +81,30 @@ diag::Diagnostics SimProvider::configure(const sdk::ConfigureRequest& request) {
       }
     }
   }
-  auto store = std::make_unique<WorldStore>(request.module_dir.empty() ? "." : request.module_dir);
+  std::string module_dir = request.module_dir.empty() ? "." : request.module_dir;
+  auto store = std::make_unique<WorldStore>(module_dir);
   store->current(diagnostics);  // a corrupt world is reported now rather than at the first read
 
   std::lock_guard<std::mutex> guard(mutex_);
   latency_ms_ = latency_ms;
   seed_ = seed;
+  module_dir_ = std::move(module_dir);
   store_ = std::move(store);
   return diagnostics;
 }
 
 diag::Diagnostics SimProvider::validate(const sdk::ValidateRequest& request) {
   diag::Diagnostics diagnostics;
-  if (check_type(request.type, diagnostics)) {
-    validate_machine(request.address, request.attributes, diagnostics);
+  if (const SimKind* kind = kind_of(request.type, diagnostics)) {
+    validate_resource(*kind, request.address, request.attributes, diagnostics);
   }
   return diagnostics;
 }
 
 sdk::ReadResponse SimProvider::read(const sdk::ReadRequest& request) {
   sdk::ReadResponse response;
-  if (!check_type(request.type, response.diagnostics) || request.state.is_null()) return response;
+  const SimKind* kind = kind_of(request.type, response.diagnostics);
+  if (kind == nullptr || request.state.is_null()) return response;
   std::string id = stored_id(request.address, request.state, response.diagnostics);
   if (id.empty()) return response;
 
@@ -108,30 +115,38 @@ sdk::ReadResponse SimProvider::read(const sdk::ReadRequest& request) {
   }
   const SimWorld* world = store_->current(response.diagnostics);
   if (world == nullptr) return response;
-  if (const SimMachine* machine = world->find(id)) response.state = machine->attributes;
+  const SimObject* object = world->find(kind->type(), id);
+  if (object != nullptr && kind->present(*object, module_dir_)) response.state = object->attributes;
   return response;
 }
 
 sdk::PlanResponse SimProvider::plan_change(const sdk::PlanRequest& request) {
   sdk::PlanResponse response;
-  if (!check_type(request.type, response.diagnostics)) return response;
-  return plan_machine(request);
+  const SimKind* kind = kind_of(request.type, response.diagnostics);
+  if (kind == nullptr) return response;
+  return plan_resource(*kind, request);
+}
+
+bool SimProvider::settings(std::string* module_dir, int64_t* latency_ms,
+                           diag::Diagnostics& diagnostics) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  if (store_ == nullptr) {
+    error(diagnostics, "provider `sim` is used before it is configured");
+    return false;
+  }
+  *module_dir = module_dir_;
+  *latency_ms = latency_ms_;
+  return true;
 }
 
 sdk::ApplyResponse SimProvider::apply_change(const sdk::ApplyRequest& request) {
   sdk::ApplyResponse response;
-  if (!check_type(request.type, response.diagnostics)) return response;
+  if (kind_of(request.type, response.diagnostics) == nullptr) return response;
   if (request.prior.is_null() && request.planned.is_null()) return response;
+  std::string module_dir;
   int64_t latency_ms = 0;
-  {
-    std::lock_guard<std::mutex> guard(mutex_);
-    if (store_ == nullptr) {
-      error(response.diagnostics, "provider `sim` is used before it is configured");
-      return response;
-    }
-    latency_ms = latency_ms_;
-  }
-  if (latency_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(latency_ms));
+  if (!settings(&module_dir, &latency_ms, response.diagnostics)) return response;
+  sleep_ms(latency_ms);
   std::lock_guard<std::mutex> guard(mutex_);
   return apply_locked(request);
 }
@@ -139,58 +154,108 @@ sdk::ApplyResponse SimProvider::apply_change(const sdk::ApplyRequest& request) {
 sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
   sdk::ApplyResponse response;
   diag::Diagnostics& diagnostics = response.diagnostics;
+  const SimKind& kind = *find_kind(request.type);
+  const std::string& type = kind.type();
 
-  if (request.planned.is_null()) {  // delete; a machine that is already gone is fine
+  if (request.planned.is_null()) {  // delete; an object that is already gone is fine
     std::string id = stored_id(request.address, request.prior, diagnostics);
     if (id.empty()) return response;
-    store_->modify([&](SimWorld& world, diag::Diagnostics&) { return world.delete_machine(id); },
-                   diagnostics);
-    return response;
-  }
-
-  if (request.prior.is_null()) {  // create
-    sdk::Value inputs = applicable_inputs(request.address, "create", request.planned, diagnostics);
-    if (diagnostics.has_errors()) return response;
     store_->modify(
-        [&](SimWorld& world, diag::Diagnostics&) {
-          response.state = world.create_machine(inputs, seed_).attributes;
-          return true;
+        [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+          const SimObject* object = world.find(type, id);
+          if (object == nullptr) return false;
+          SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
+          const size_t errors = change_diagnostics.error_count();
+          kind.before_delete(context, *object);
+          if (change_diagnostics.error_count() > errors) return false;
+          return world.erase(type, id);
         },
         diagnostics);
-    if (diagnostics.has_errors()) response.state = sdk::Value();
     return response;
   }
 
-  // update in place
-  std::string id = stored_id(request.address, request.prior, diagnostics);
-  sdk::Value inputs = applicable_inputs(request.address, "update", request.planned, diagnostics);
-  if (diagnostics.has_errors()) return response;
-  for (const sdk::AttributeSchema& attribute : machine_schema().attributes) {
-    if (!attribute.force_new) continue;
-    const sdk::Value* before = request.prior.find(attribute.name);
-    const sdk::Value* after = inputs.find(attribute.name);
-    bool same = before == nullptr || after == nullptr ? before == after : *before == *after;
-    if (!same) {
-      error(diagnostics, "cannot update `" + request.address + "` in place: changing `" +
-                             attribute.name + "` requires replacing the machine");
-    }
+  const bool create = request.prior.is_null();
+  std::string id;
+  if (!create) {
+    id = stored_id(request.address, request.prior, diagnostics);
+    if (id.empty()) return response;
   }
+  sdk::Value inputs = applicable_inputs(kind, request.address, create ? "create" : "update",
+                                        request.planned, diagnostics);
   if (diagnostics.has_errors()) return response;
+  if (!create) {
+    for (const sdk::AttributeSchema& attribute : kind.schema().attributes) {
+      if (!attribute.force_new) continue;
+      if (!(attribute_or_null(request.prior, attribute.name) ==
+            attribute_or_null(inputs, attribute.name))) {
+        error(diagnostics, "cannot update `" + request.address + "` in place: changing `" +
+                               attribute.name + "` requires replacing it");
+      }
+    }
+    if (diagnostics.has_errors()) return response;
+  }
+
   store_->modify(
-      [&](SimWorld& world, diag::Diagnostics& modify_diagnostics) {
-        size_t events_before = world.events().size();
-        const SimMachine* machine = world.update_machine(id, inputs);
-        if (machine == nullptr) {
-          error(modify_diagnostics,
-                "cannot update `" + request.address + "`: machine `" + id + "` no longer exists")
+      [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+        SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
+        const size_t errors = change_diagnostics.error_count();
+        const SimObject* existing = nullptr;
+        if (create) {
+          id = world.next_id(type);
+        } else if ((existing = world.find(type, id)) == nullptr) {
+          context.error("cannot update: `" + id + "` no longer exists")
               .with_note("plan again to create it anew");
           return false;
         }
-        response.state = machine->attributes;
-        return world.events().size() != events_before;
+        sdk::Entries outputs =
+            kind.outputs(context, id, inputs, existing ? existing->attributes : sdk::Value());
+        if (change_diagnostics.error_count() > errors) return false;
+        outputs.emplace_back("id", id);
+        sdk::Value attributes = assemble(kind.schema(), inputs, outputs);
+        if (create) {
+          response.state = world.insert(type, SimObject{id, attributes}).attributes;
+          return true;
+        }
+        bool changed = false;
+        response.state = world.update(type, id, std::move(attributes), &changed)->attributes;
+        return changed;
       },
       diagnostics);
   if (diagnostics.has_errors()) response.state = sdk::Value();
+  return response;
+}
+
+sdk::ActionResponse SimProvider::run_action(const sdk::ActionRequest& request) {
+  sdk::ActionResponse response;
+  diag::Diagnostics& diagnostics = response.diagnostics;
+  const SimKind* kind = kind_of(request.type, diagnostics);
+  if (kind == nullptr) return response;
+  const sdk::ActionSchema* action = kind->schema().find_action(request.action);
+  if (action == nullptr) {
+    std::string known;
+    for (const sdk::ActionSchema& a : kind->schema().actions)
+      known += (known.empty() ? "`" : ", `") + a.name + "`";
+    address_error(diagnostics, request.address,
+                  "`" + kind->type() + "` has no action `" + request.action + "`")
+        .with_note(known.empty() ? "it has no actions" : "its actions are " + known);
+    return response;
+  }
+  check_params(*action, request.address, request.params, diagnostics);
+  std::string id = stored_id(request.address, request.state, diagnostics);
+  if (diagnostics.has_errors()) return response;
+  std::string module_dir;
+  int64_t latency_ms = 0;
+  if (!settings(&module_dir, &latency_ms, diagnostics)) return response;
+  sleep_ms(latency_ms);
+
+  std::lock_guard<std::mutex> guard(mutex_);
+  store_->modify(
+      [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+        SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
+        return kind->run_action(context, action->name, world.find(kind->type(), id), request.state,
+                                request.params);
+      },
+      diagnostics);
   return response;
 }
 

@@ -1,10 +1,12 @@
-// SimProvider: the built-in `sim` provider, a simulated cloud of machines persisted under
+// SimProvider: the built-in `sim` provider, a simulated cloud (machines, networks, load balancers,
+// etcd members, PKI, Kubernetes bootstrap/join/addons, kubeconfig files) persisted under
 // <module_dir>/.kc/sim/world.json, so separate `kc` runs (and processes) see the same world.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "providers/sdk/provider.h"
 
@@ -15,7 +17,8 @@ class WorldStore;
 // Thread-safe: every call may come from any thread; calls that touch the world are serialised by
 // one mutex, and writes additionally hold an flock on world.lock so other processes wait. Each
 // read goes back to the file (reloading only when it changed), so changes made behind kc's back
-// (another instance, another process, a hand edit) show up as drift.
+// (another instance, another process, a hand edit) show up as drift. The rules of each kind are in
+// its *_rules.cpp (see kind.h); this class only routes requests and owns the world.
 class SimProvider final : public sdk::Provider {
  public:
   SimProvider();
@@ -26,18 +29,25 @@ class SimProvider final : public sdk::Provider {
   // ignored here. Reports a corrupt world file right away.
   diag::Diagnostics configure(const sdk::ConfigureRequest& request) override;
   diag::Diagnostics validate(const sdk::ValidateRequest& request) override;
+  // Null state when the object is gone from the world (or, for a kubeconfig, its file is gone).
   sdk::ReadResponse read(const sdk::ReadRequest& request) override;
   sdk::PlanResponse plan_change(const sdk::PlanRequest& request) override;
   // Sleeps `latency` (outside the lock, so parallel applies overlap), then changes the world and
-  // writes it to disk before returning. Deleting a machine that is already gone succeeds.
+  // writes it to disk before returning. Deleting an object that is already gone succeeds.
   sdk::ApplyResponse apply_change(const sdk::ApplyRequest& request) override;
+  // Runs an action the type declares (sim.machine: drain, uncordon, wait_ready; sim.etcd_member:
+  // remove_member, wait_healthy) after checking its params; sleeps `latency` first like an apply.
+  sdk::ActionResponse run_action(const sdk::ActionRequest& request) override;
 
  private:
+  // The module directory and latency once configured; false with a diagnostic before that.
+  bool settings(std::string* module_dir, int64_t* latency_ms, diag::Diagnostics& diagnostics);
   // The change itself; the caller holds mutex_ and store_ is set.
   sdk::ApplyResponse apply_locked(const sdk::ApplyRequest& request);
 
   std::mutex mutex_;
   std::unique_ptr<WorldStore> store_;  // null until configured
+  std::string module_dir_;
   int64_t latency_ms_ = 0;
   int64_t seed_ = 1;
 };

@@ -1,4 +1,4 @@
-// SimWorld: machines, counter and event log, their JSON form and the read-only loader.
+// SimWorld: objects, counters, flags and event log, their JSON form and the read-only loader.
 #include "providers/sim/world.h"
 
 #include <algorithm>
@@ -14,23 +14,23 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-// The attributes of a machine in schema order: the inputs present in `inputs`, then id and ip.
-sdk::Value machine_attributes(const sdk::Value& inputs, const sdk::Value& id,
-                              const sdk::Value& ip) {
-  sdk::Entries entries;
-  for (const sdk::AttributeSchema& attribute : machine_schema().attributes) {
-    if (!attribute.is_input()) continue;
-    const sdk::Value* value = inputs.find(attribute.name);
-    if (value != nullptr && !value->is_null()) entries.emplace_back(attribute.name, *value);
-  }
-  entries.emplace_back("id", id);
-  entries.emplace_back("ip", ip);
-  return sdk::Value::map(std::move(entries));
+constexpr const char* kSensitiveText = "(sensitive)";
+constexpr int64_t kFirstFormatVersion = 1;  // machines only
+
+const KindNames& names_of(std::string_view type) {
+  const KindNames* names = kind_names(type);
+  return names != nullptr ? *names : kKinds[0];  // callers pass the k...Type constants
 }
 
-Json attribute_json(const sdk::Value& attributes, const std::string& name) {
-  const sdk::Value* value = attributes.find(name);
-  return value == nullptr ? Json(nullptr) : sdk::to_json(*value);
+// `attributes` as printed JSON, sensitive attributes of `schema` replaced by "(sensitive)".
+Json redacted_json(const sdk::ResourceSchema& schema, const sdk::Value& attributes) {
+  Json json = sdk::to_json(attributes);
+  for (const sdk::AttributeSchema& attribute : schema.attributes) {
+    if (attribute.sensitive && json.is_object() && json.contains(attribute.name)) {
+      json[attribute.name] = kSensitiveText;
+    }
+  }
+  return json;
 }
 
 bool fail(std::string* error, std::string message) {
@@ -38,24 +38,28 @@ bool fail(std::string* error, std::string message) {
   return false;
 }
 
-bool decode_machine(const std::string& key, const Json& json, SimMachine* machine,
-                    std::string* error) {
+bool decode_object(const sdk::ResourceSchema& schema, const std::string& key, const Json& json,
+                   SimObject* object, std::string* error) {
+  const std::string what = std::string(names_of(schema.type).event) + " `" + key + "`";
   std::string inner;
-  std::optional<sdk::Value> attributes = sdk::attributes_from_json(json, machine_schema(), &inner);
-  if (!attributes) return fail(error, "machine `" + key + "`: " + inner);
-  if (attributes->kind() != sdk::Kind::Map) {
-    return fail(error, "machine `" + key + "` is not an object");
-  }
+  std::optional<sdk::Value> attributes = sdk::attributes_from_json(json, schema, &inner);
+  if (!attributes) return fail(error, what + ": " + inner);
+  if (attributes->kind() != sdk::Kind::Map) return fail(error, what + " is not an object");
   const sdk::Value* id = attributes->find("id");
   if (id == nullptr || id->kind() != sdk::Kind::String || id->as_string() != key) {
-    return fail(error, "machine `" + key + "` does not have `id` = \"" + key + "\"");
+    return fail(error, what + " does not have `id` = \"" + key + "\"");
   }
-  const sdk::Value* ip = attributes->find("ip");
-  if (ip == nullptr || ip->kind() != sdk::Kind::Ip) {
-    return fail(error, "machine `" + key + "` has no `ip`");
+  if (schema.type == kMachineType) {
+    const sdk::Value* ip = attributes->find("ip");
+    if (ip == nullptr || ip->kind() != sdk::Kind::Ip) return fail(error, what + " has no `ip`");
+    if (attributes->find("hostname") == nullptr) {  // written before machines had host names
+      sdk::Entries entries = attributes->as_map();
+      entries.emplace_back("hostname", machine_hostname(ip->as_ip()));
+      attributes = sdk::Value::map(std::move(entries));
+    }
   }
-  machine->id = key;
-  machine->attributes = std::move(*attributes);
+  object->id = key;
+  object->attributes = std::move(*attributes);
   return true;
 }
 
@@ -83,6 +87,15 @@ bool decode_event(size_t index, const Json& json, int64_t previous_seq, SimEvent
   return true;
 }
 
+bool decode_counter(const Json& json, const std::string& what, int64_t* counter,
+                    std::string* error) {
+  if (!json.is_number_integer() || json.get<int64_t>() < 0) {
+    return fail(error, what + " is not a non-negative integer");
+  }
+  *counter = json.get<int64_t>();
+  return true;
+}
+
 }  // namespace
 
 std::string sim_directory(const std::string& module_dir) {
@@ -95,10 +108,14 @@ std::string lock_path(const std::string& module_dir) {
   return sim_directory(module_dir) + "/world.lock";
 }
 
-std::string machine_id(int64_t counter) {
+std::string object_id(std::string_view prefix, int64_t counter) {
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "m-%04lld", static_cast<long long>(counter));
-  return buffer;
+  std::snprintf(buffer, sizeof buffer, "-%04lld", static_cast<long long>(counter));
+  return std::string(prefix) + buffer;
+}
+
+std::string machine_id(int64_t counter) {
+  return object_id("m", counter);
 }
 
 sdk::IpAddress machine_ip(int64_t counter, int64_t seed) {
@@ -114,50 +131,128 @@ sdk::IpAddress machine_ip(int64_t counter, int64_t seed) {
   return ip;
 }
 
-std::vector<SimMachine>::const_iterator SimWorld::position(std::string_view id) const {
-  return std::lower_bound(machines_.begin(), machines_.end(), id,
-                          [](const SimMachine& m, std::string_view key) { return m.id < key; });
+std::string machine_hostname(const sdk::IpAddress& ip) {
+  std::string text = sdk::to_string(ip);
+  std::replace(text.begin(), text.end(), '.', '-');
+  std::replace(text.begin(), text.end(), ':', '-');
+  return "ip-" + text;
 }
 
-const SimMachine* SimWorld::find(std::string_view id) const {
-  auto it = position(id);
-  return it != machines_.end() && it->id == id ? &*it : nullptr;
+const std::vector<SimObject>& SimWorld::objects(std::string_view type) const {
+  static const std::vector<SimObject> kNone;
+  auto it = objects_.find(type);
+  return it == objects_.end() ? kNone : it->second;
 }
 
-const SimMachine& SimWorld::create_machine(const sdk::Value& inputs, int64_t seed) {
-  ++counter_;
-  SimMachine machine;
-  machine.id = machine_id(counter_);
-  machine.attributes =
-      machine_attributes(inputs, sdk::Value(machine.id), sdk::Value(machine_ip(counter_, seed)));
-  log("machine.create", machine.id, Json{{"attributes", sdk::to_json(machine.attributes)}});
-  auto it = position(machine.id);
-  return *machines_.insert(it, std::move(machine));
+const std::vector<SimMachine>& SimWorld::machines() const {
+  return objects(kMachineType);
 }
 
-const SimMachine* SimWorld::update_machine(std::string_view id, const sdk::Value& inputs) {
-  auto it = position(id);
-  if (it == machines_.end() || it->id != id) return nullptr;
-  SimMachine* machine = &machines_[static_cast<size_t>(it - machines_.begin())];
-  const sdk::Value& old = machine->attributes;
-  sdk::Value updated = machine_attributes(inputs, *old.find("id"), *old.find("ip"));
-  Json changes = Json::object();
-  for (const sdk::AttributeSchema& attribute : machine_schema().attributes) {
-    if (!attribute.is_input()) continue;
-    Json before = attribute_json(old, attribute.name);
-    Json after = attribute_json(updated, attribute.name);
-    if (before != after) changes[attribute.name] = Json{{"before", before}, {"after", after}};
+std::vector<SimObject>& SimWorld::mutable_objects(std::string_view type) {
+  auto it = objects_.find(type);
+  if (it == objects_.end())
+    it = objects_.emplace(std::string(type), std::vector<SimObject>{}).first;
+  return it->second;
+}
+
+int64_t SimWorld::counter(std::string_view type) const {
+  auto it = counters_.find(type);
+  return it == counters_.end() ? 0 : it->second;
+}
+
+int64_t SimWorld::counter() const {
+  return counter(kMachineType);
+}
+
+namespace {
+
+template <typename Objects>
+auto position(Objects& objects, std::string_view id) {
+  return std::lower_bound(objects.begin(), objects.end(), id,
+                          [](const SimObject& o, std::string_view key) { return o.id < key; });
+}
+
+}  // namespace
+
+const SimObject* SimWorld::find(std::string_view type, std::string_view id) const {
+  const std::vector<SimObject>& list = objects(type);
+  auto it = position(list, id);
+  return it != list.end() && it->id == id ? &*it : nullptr;
+}
+
+const SimObject* SimWorld::find(std::string_view id) const {
+  for (const auto& [type, list] : objects_) {
+    if (const SimObject* object = find(type, id)) return object;
   }
-  machine->attributes = std::move(updated);
-  if (!changes.empty()) log("machine.update", machine->id, Json{{"changes", std::move(changes)}});
-  return machine;
+  return nullptr;
 }
 
-bool SimWorld::delete_machine(std::string_view id) {
-  auto it = position(id);
-  if (it == machines_.end() || it->id != id) return false;
-  log("machine.delete", it->id, Json{{"attributes", sdk::to_json(it->attributes)}});
-  machines_.erase(it);
+std::string SimWorld::next_id(std::string_view type) {
+  auto it = counters_.find(type);
+  if (it == counters_.end()) it = counters_.emplace(std::string(type), 0).first;
+  return object_id(names_of(type).id_prefix, ++it->second);
+}
+
+const SimObject& SimWorld::insert(std::string_view type, SimObject object) {
+  log(std::string(names_of(type).event) + ".create", object.id,
+      Json{{"attributes", redacted_json(resource_schema(type), object.attributes)}});
+  std::vector<SimObject>& list = mutable_objects(type);
+  auto it = position(list, object.id);
+  return *list.insert(it, std::move(object));
+}
+
+const SimObject* SimWorld::update(std::string_view type, std::string_view id, sdk::Value attributes,
+                                  bool* changed) {
+  std::vector<SimObject>& list = mutable_objects(type);
+  auto it = position(list, id);
+  if (it == list.end() || it->id != id) return nullptr;
+  const sdk::ResourceSchema& schema = resource_schema(type);
+  Json changes = Json::object();
+  for (const sdk::AttributeSchema& attribute : schema.attributes) {
+    if (!attribute.is_input()) continue;
+    const sdk::Value* before = it->attributes.find(attribute.name);
+    const sdk::Value* after = attributes.find(attribute.name);
+    sdk::Value b = before == nullptr ? sdk::Value() : *before;
+    sdk::Value a = after == nullptr ? sdk::Value() : *after;
+    if (a == b) continue;
+    changes[attribute.name] = attribute.sensitive
+                                  ? Json{{"before", kSensitiveText}, {"after", kSensitiveText}}
+                                  : Json{{"before", sdk::to_json(b)}, {"after", sdk::to_json(a)}};
+  }
+  if (changed != nullptr) *changed = !(it->attributes == attributes);
+  it->attributes = std::move(attributes);
+  if (!changes.empty()) {
+    log(std::string(names_of(type).event) + ".update", it->id,
+        Json{{"changes", std::move(changes)}});
+  }
+  return &*it;
+}
+
+bool SimWorld::erase(std::string_view type, std::string_view id) {
+  std::vector<SimObject>& list = mutable_objects(type);
+  auto it = position(list, id);
+  if (it == list.end() || it->id != id) return false;
+  log(std::string(names_of(type).event) + ".delete", it->id,
+      Json{{"attributes", redacted_json(resource_schema(type), it->attributes)}});
+  flags_.erase(it->id);
+  list.erase(it);
+  return true;
+}
+
+bool SimWorld::has_flag(std::string_view id, std::string_view flag) const {
+  auto it = flags_.find(id);
+  return it != flags_.end() && it->second.count(std::string(flag)) > 0;
+}
+
+bool SimWorld::set_flag(std::string_view id, std::string_view flag, bool on) {
+  if (has_flag(id, flag) == on) return false;
+  if (on) {
+    flags_[std::string(id)].insert(std::string(flag));
+  } else {
+    auto it = flags_.find(id);
+    it->second.erase(std::string(flag));
+    if (it->second.empty()) flags_.erase(it);
+  }
   return true;
 }
 
@@ -170,20 +265,38 @@ void SimWorld::log(std::string kind, std::string id, nlohmann::ordered_json deta
   events_.push_back(std::move(event));
 }
 
+// Machines and their `counter` are always written, as in version 1; the other sections only when
+// they hold something, so a world of machines stays as small as it was.
 nlohmann::ordered_json SimWorld::to_json() const {
-  Json machines = Json::object();
-  for (const SimMachine& machine : machines_) {
-    machines[machine.id] = sdk::to_json(machine.attributes);
+  Json json = Json::object();
+  json["format_version"] = kFormatVersion;
+  json["counter"] = counter();
+  Json counters = Json::object();
+  for (const auto& [type, value] : counters_) {
+    if (type != kMachineType && value > 0) counters[type] = value;
+  }
+  if (!counters.empty()) json["counters"] = std::move(counters);
+  for (const KindNames& names : kKinds) {
+    const std::vector<SimObject>& list = objects(names.type);
+    if (list.empty() && names.type != kMachineType) continue;
+    Json section = Json::object();
+    for (const SimObject& object : list)
+      section[object.id] = sdk::to_json(object.attributes);
+    json[std::string(names.section)] = std::move(section);
+  }
+  if (!flags_.empty()) {
+    Json flags = Json::object();
+    for (const auto& [id, marks] : flags_)
+      flags[id] = Json(marks);
+    json["flags"] = std::move(flags);
   }
   Json events = Json::array();
   for (const SimEvent& event : events_) {
     events.push_back(Json{
         {"seq", event.seq}, {"kind", event.kind}, {"id", event.id}, {"details", event.details}});
   }
-  return Json{{"format_version", kFormatVersion},
-              {"counter", counter_},
-              {"machines", std::move(machines)},
-              {"events", std::move(events)}};
+  json["events"] = std::move(events);
+  return json;
 }
 
 std::optional<SimWorld> SimWorld::from_json(const nlohmann::ordered_json& json,
@@ -197,31 +310,83 @@ std::optional<SimWorld> SimWorld::from_json(const nlohmann::ordered_json& json,
     fail(error, "`format_version` is missing");
     return std::nullopt;
   }
-  if (version->get<int64_t>() != kFormatVersion) {
-    fail(error, "format version " + version->dump() + " is not the version this kc reads (" +
-                    std::to_string(kFormatVersion) + ")");
+  const int64_t format = version->get<int64_t>();
+  if (format < kFirstFormatVersion || format > kFormatVersion) {
+    fail(error, "format version " + version->dump() + " is not a version this kc reads (" +
+                    std::to_string(kFirstFormatVersion) + " to " + std::to_string(kFormatVersion) +
+                    ")");
     return std::nullopt;
   }
   SimWorld world;
   auto counter = json.find("counter");
-  if (counter == json.end() || !counter->is_number_integer() || counter->get<int64_t>() < 0) {
-    fail(error, "`counter` is not a non-negative integer");
+  int64_t machines_counter = 0;
+  if (!decode_counter(counter == json.end() ? Json() : *counter, "`counter`", &machines_counter,
+                      error)) {
     return std::nullopt;
   }
-  world.counter_ = counter->get<int64_t>();
+  world.counters_[std::string(kMachineType)] = machines_counter;
 
-  auto machines = json.find("machines");
-  if (machines == json.end() || !machines->is_object()) {
-    fail(error, "`machines` is not an object");
-    return std::nullopt;
+  if (auto counters = json.find("counters"); counters != json.end()) {
+    if (!counters->is_object()) {
+      fail(error, "`counters` is not an object");
+      return std::nullopt;
+    }
+    for (auto it = counters->begin(); it != counters->end(); ++it) {
+      if (kind_names(it.key()) == nullptr || it.key() == kMachineType) {
+        fail(error, "`counters` names `" + it.key() + "`, which is not a sim kind with counters");
+        return std::nullopt;
+      }
+      int64_t value = 0;
+      if (!decode_counter(it.value(), "`counters." + it.key() + "`", &value, error)) {
+        return std::nullopt;
+      }
+      world.counters_[it.key()] = value;
+    }
   }
-  for (auto it = machines->begin(); it != machines->end(); ++it) {
-    SimMachine machine;
-    if (!decode_machine(it.key(), it.value(), &machine, error)) return std::nullopt;
-    world.machines_.push_back(std::move(machine));
+
+  for (const KindNames& names : kKinds) {
+    auto section = json.find(std::string(names.section));
+    if (section == json.end()) {
+      if (names.type == kMachineType) {
+        fail(error, "`machines` is not an object");
+        return std::nullopt;
+      }
+      continue;  // a kind this world never had
+    }
+    if (!section->is_object()) {
+      fail(error, "`" + std::string(names.section) + "` is not an object");
+      return std::nullopt;
+    }
+    const sdk::ResourceSchema& schema = resource_schema(names.type);
+    std::vector<SimObject>& list = world.mutable_objects(names.type);
+    for (auto it = section->begin(); it != section->end(); ++it) {
+      SimObject object;
+      if (!decode_object(schema, it.key(), it.value(), &object, error)) return std::nullopt;
+      list.push_back(std::move(object));
+    }
+    std::sort(list.begin(), list.end(),
+              [](const SimObject& a, const SimObject& b) { return a.id < b.id; });
   }
-  std::sort(world.machines_.begin(), world.machines_.end(),
-            [](const SimMachine& a, const SimMachine& b) { return a.id < b.id; });
+
+  if (auto flags = json.find("flags"); flags != json.end()) {
+    if (!flags->is_object()) {
+      fail(error, "`flags` is not an object");
+      return std::nullopt;
+    }
+    for (auto it = flags->begin(); it != flags->end(); ++it) {
+      if (!it.value().is_array()) {
+        fail(error, "`flags." + it.key() + "` is not an array");
+        return std::nullopt;
+      }
+      for (const Json& flag : it.value()) {
+        if (!flag.is_string()) {
+          fail(error, "`flags." + it.key() + "` holds something other than strings");
+          return std::nullopt;
+        }
+        world.flags_[it.key()].insert(flag.get<std::string>());
+      }
+    }
+  }
 
   auto events = json.find("events");
   if (events == json.end() || !events->is_array()) {

@@ -1,10 +1,13 @@
-// SimWorld: the simulated cloud as data — machines keyed by id, an id counter and an append-only
-// event log — with its JSON form. Also the read-only loader used by tests and `kc sim`.
+// SimWorld: the simulated cloud as data — objects of every sim kind keyed by id, id counters,
+// world-only marks (a drained machine, a removed etcd member) and an append-only event log — with
+// its JSON form. Also the read-only loader used by tests and `kc sim`.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,15 +17,18 @@
 
 namespace kc::sim {
 
-// One machine: its attributes (inputs then `id` and `ip`, in schema order) as a map.
-struct SimMachine {
+// One object: its attributes (inputs then outputs, in schema order, `id` among them) as a map.
+struct SimObject {
   std::string id;
   sdk::Value attributes;
 };
+using SimMachine = SimObject;
 
 // One entry of the event log. Details are already in printed JSON form:
-//   machine.create, machine.delete: {"attributes": {...}}
-//   machine.update: {"changes": {"cpu": {"before": 2, "after": 4}, ...}}
+//   <kind>.create, <kind>.delete: {"attributes": {...}}   (kind: machine, network, subnet, ...)
+//   <kind>.update: {"changes": {"cpu": {"before": 2, "after": 4}, ...}} (inputs only)
+//   <kind>.<action>: {"params": {...}}  for actions that change the world (machine.drain, ...)
+// Sensitive attributes are logged as "(sensitive)".
 struct SimEvent {
   int64_t seq = 0;  // 1, 2, 3, ... in the order the events happened
   std::string kind;
@@ -37,15 +43,21 @@ std::string lock_path(const std::string& module_dir);      // .../world.lock
 
 // `m-0001` for counter value 1.
 std::string machine_id(int64_t counter);
+// `net-0001` for prefix "net" and counter value 1.
+std::string object_id(std::string_view prefix, int64_t counter);
 // The address of the machine with counter value `counter` (1-based): hosts .1 to .254 of successive
 // /24 blocks in 10.0.0.0/8, starting at 10.(seed-1).0.1, so addresses never end in .0 or .255.
 sdk::IpAddress machine_ip(int64_t counter, int64_t seed);
+// A machine's host name from its address: `ip-10-0-0-1` (IPv6 colons become dashes too).
+std::string machine_hostname(const sdk::IpAddress& ip);
 
 // Plain data, not synchronised: SimProvider guards the instance it changes; `load` hands out an
-// independent snapshot.
+// independent snapshot. Ids carry their kind's prefix, so they are unique across kinds.
 class SimWorld {
  public:
-  static constexpr int64_t kFormatVersion = 1;
+  // Version 2 added the sections of the kinds after machines, `counters` and `flags`; version 1
+  // files (machines only) are read as worlds where those are empty.
+  static constexpr int64_t kFormatVersion = 2;
 
   // A snapshot of the world kept under `module_dir`, read without locking (writers replace the file
   // atomically). A missing file is an empty world; an unreadable or corrupt one is an E0504
@@ -61,26 +73,43 @@ class SimWorld {
   static std::optional<SimWorld> from_json(const nlohmann::ordered_json& json, std::string* error);
   nlohmann::ordered_json to_json() const;
 
-  const std::vector<SimMachine>& machines() const { return machines_; }  // sorted by id
-  const std::vector<SimEvent>& events() const { return events_; }        // oldest first
-  int64_t counter() const { return counter_; }                           // ids handed out so far
-  const SimMachine* find(std::string_view id) const;
+  // The objects of resource type `type` ("sim.network"), sorted by id.
+  const std::vector<SimObject>& objects(std::string_view type) const;
+  const std::vector<SimMachine>& machines() const;
+  const std::vector<SimEvent>& events() const { return events_; }  // oldest first
+  // Ids of `type` handed out so far (never decreases). counter() is the machines'.
+  int64_t counter(std::string_view type) const;
+  int64_t counter() const;
+  // The object with that id, of any kind / of kind `type`; nullptr when there is none.
+  const SimObject* find(std::string_view id) const;
+  const SimObject* find(std::string_view type, std::string_view id) const;
 
-  // Creates a machine from `inputs` (a map of known input attributes), assigning the next id and an
-  // address from `seed`, and logs `machine.create`.
-  const SimMachine& create_machine(const sdk::Value& inputs, int64_t seed);
-  // Replaces the inputs of machine `id`, keeping its id and ip; logs `machine.update` when anything
-  // changed. nullptr when there is no such machine.
-  const SimMachine* update_machine(std::string_view id, const sdk::Value& inputs);
-  // Removes machine `id` and logs `machine.delete`; false (and no event) when it is already gone.
-  bool delete_machine(std::string_view id);
+  // Advances the counter of `type` and returns the new id ("net-0003").
+  std::string next_id(std::string_view type);
+  // Adds `object` (its id from next_id) of `type` and logs `<kind>.create`.
+  const SimObject& insert(std::string_view type, SimObject object);
+  // Replaces the attributes of object `id`; logs `<kind>.update` with the inputs that changed.
+  // `changed` (optional) tells whether any attribute did. nullptr when there is no such object.
+  const SimObject* update(std::string_view type, std::string_view id, sdk::Value attributes,
+                          bool* changed = nullptr);
+  // Removes object `id` (and its flags) and logs `<kind>.delete`; false (and no event) when it is
+  // already gone.
+  bool erase(std::string_view type, std::string_view id);
 
- private:
-  std::vector<SimMachine>::const_iterator position(std::string_view id) const;
+  // World-only marks of an object ("drained", "removed"), kept apart from its attributes so they
+  // never show as drift. set_flag returns whether anything changed.
+  bool has_flag(std::string_view id, std::string_view flag) const;
+  bool set_flag(std::string_view id, std::string_view flag, bool on);
+
+  // Appends an event (actions log theirs through this).
   void log(std::string kind, std::string id, nlohmann::ordered_json details);
 
-  int64_t counter_ = 0;
-  std::vector<SimMachine> machines_;
+ private:
+  std::vector<SimObject>& mutable_objects(std::string_view type);
+
+  std::map<std::string, int64_t, std::less<>> counters_;                // type -> ids handed out
+  std::map<std::string, std::vector<SimObject>, std::less<>> objects_;  // type -> sorted by id
+  std::map<std::string, std::set<std::string>, std::less<>> flags_;     // id -> marks
   std::vector<SimEvent> events_;
 };
 

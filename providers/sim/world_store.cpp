@@ -10,6 +10,12 @@
 #include "support/files.h"
 
 namespace kc::sim {
+namespace {
+
+// The world holds secret material (keys, join tokens, kubeconfig credentials), like the state.
+constexpr mode_t kWorldFileMode = 0600;
+
+}  // namespace
 
 WorldStore::WorldStore(std::string module_dir)
     : module_dir_(std::move(module_dir)), path_(world_path(module_dir_)) {}
@@ -67,7 +73,7 @@ bool WorldStore::modify(const std::function<bool(SimWorld&, diag::Diagnostics&)>
   if (diagnostics.error_count() > errors_before) return false;
   if (!changed) return true;
   std::string text = next.to_json().dump(2) + "\n";
-  if (!support::write_file_atomically(path_, text, 0644, &error)) {
+  if (!support::write_file_atomically(path_, text, kWorldFileMode, &error)) {
     cached_identity_.reset();
     diagnostics.error(diag::Code::E0504, source::Span{}, "cannot write the sim world: " + error);
     return false;

@@ -23,6 +23,11 @@ contains() {
   if grep -qF -- "$2" <<<"$out"; then pass "$1"; else fail "$1: output lacks '$2'" "$out"; fi
 }
 
+# equals NAME TEXT: the last run's whole output is TEXT.
+equals() {
+  if [ "$out" = "$2" ]; then pass "$1"; else fail "$1: output is not '$2'" "$out"; fi
+}
+
 lacks() {
   if grep -qF -- "$2" <<<"$out"; then fail "$1: output has '$2'" "$out"; else pass "$1"; fi
 }

@@ -31,6 +31,7 @@ DEFAULT_ARGS = {
     "plan": ["plan"],
     "cli": ["check"],
     "fmt": ["fmt", "-"],
+    "lint": ["lint"],
 }
 
 

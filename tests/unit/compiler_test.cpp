@@ -49,7 +49,7 @@ struct Fixture {
 
   std::unique_ptr<driver::Compilation> compile(const std::string& root) {
     auto compilation = std::make_unique<driver::Compilation>(
-        driver::CompileOptions{root, {"/stdlib"}}, providers, fs);
+        driver::CompileOptions{root, {"/stdlib"}, std::nullopt}, providers, fs);
     compilation->check();
     return compilation;
   }
@@ -203,6 +203,160 @@ TEST_CASE("did-you-mean picks the closest close-enough name") {
   CHECK(sema::closest("replica", {"replicas", "region"}) == "replicas");
   CHECK(sema::closest("ZONE", {"zone"}) == "zone");
   CHECK_FALSE(sema::closest("memory", {"cpu", "zone"}).has_value());
+  // Equally close when case is ignored: the one whose case matches wins, whatever the order.
+  CHECK(sema::closest("Machin", {"machine", "Machine"}) == "Machine");
+  CHECK(sema::closest("machin", {"Machine", "machine"}) == "machine");
+  // A one- or two-letter name suggests only a name it begins.
+  CHECK(sema::closest("ap", {"app", "db"}) == "app");
+  CHECK_FALSE(sema::closest("b", {"a", "c"}).has_value());
+}
+
+TEST_CASE("a narrower type keeps inside the bounds and the checks of the wider one") {
+  sema::TypeTable t;
+  sema::TypeId integer = t.primitive(sema::TypeKind::Int);
+  auto range = [&](sema::TypeId base, std::optional<int64_t> low, std::optional<int64_t> high) {
+    sema::Refinement r;
+    if (low) r.low = sdk::Value(*low);
+    if (high) r.high = sdk::Value(*high);
+    return t.refined(base, r);
+  };
+  sema::TypeId wide = range(integer, 1, 64);
+  CHECK(sema::narrower_or_same(t, range(integer, 1, 8), wide));
+  CHECK(sema::narrower_or_same(t, wide, wide));
+  CHECK_FALSE(sema::narrower_or_same(t, range(integer, 0, 8), wide));
+  CHECK_FALSE(sema::narrower_or_same(t, range(integer, 1, std::nullopt), wide));
+  CHECK_FALSE(sema::narrower_or_same(t, integer, wide));
+  CHECK(sema::narrower_or_same(t, wide, integer));
+  // A range of a range keeps the outer bounds: `Port(1024..)` is `int(1024..65535)`.
+  sema::TypeId port = range(integer, 1, 65535);
+  sema::TypeId high = range(port, 1024, std::nullopt);
+  CHECK(sema::range_text(t, high) == "int(1024..65535)");
+  CHECK(sema::narrower_or_same(t, high, port));
+  // An alias's checks: a plain string is not narrower than a checked alias of it.
+  sema::Refinement alias;
+  alias.alias = "Label";
+  alias.alias_module = 0;
+  alias.alias_symbol = 7;
+  sema::TypeId label = t.refined(t.primitive(sema::TypeKind::String), alias);
+  sema::Refinement inner;
+  inner.alias = "Tiny";
+  inner.alias_module = 0;
+  inner.alias_symbol = 8;
+  sema::TypeId tiny = t.refined(label, inner);
+  CHECK(sema::narrower_or_same(t, tiny, label));
+  CHECK_FALSE(sema::narrower_or_same(t, t.primitive(sema::TypeKind::String), label));
+}
+
+// Compiles and evaluates `text` as /m/main.kcl; the diagnostics of both phases land in `diags`.
+eval::DesiredState run(Fixture& f, const std::string& text, diag::Diagnostics& diags,
+                       std::unique_ptr<driver::Compilation>& c) {
+  f.fs.files["/m/main.kcl"] = text;
+  c = f.compile("/m");
+  diags.append(c->diagnostics());
+  if (diags.has_errors()) return {};
+  return c->evaluate({}, diags);
+}
+
+TEST_CASE("reading one field of an instance depends on that field's resources only") {
+  Fixture f;
+  diag::Diagnostics diags;
+  std::unique_ptr<driver::Compilation> c;
+  eval::DesiredState desired = run(f, R"(
+schema Env {
+  let a = resource sim.machine a { cpu = 1, memory = 1Gi, zone = "a" }
+  let b = resource sim.machine b { cpu = 1, memory = 1Gi, zone = "b" }
+}
+env = Env {}
+reader = resource sim.machine reader { cpu = 1, memory = 1Gi, zone = env.a.zone }
+)",
+                                   diags, c);
+  REQUIRE(diags.empty());
+  const eval::DesiredResource* reader = desired.find(R"(sim.machine["reader"])");
+  REQUIRE(reader != nullptr);
+  CHECK(reader->depends_on == std::vector<std::string>{R"(env.sim.machine["a"])"});
+}
+
+TEST_CASE("instances in lists and records own their resources at their own path") {
+  Fixture f;
+  diag::Diagnostics diags;
+  std::unique_ptr<driver::Compilation> c;
+  eval::DesiredState desired = run(f, R"(
+schema VM {
+  let m = resource sim.machine vm { cpu = 1, memory = 1Gi, zone = "a" }
+}
+list = [VM {}, VM {}]
+record = { x = VM {} }
+)",
+                                   diags, c);
+  REQUIRE(diags.empty());
+  CHECK(desired.find(R"(list[0].sim.machine["vm"])") != nullptr);
+  CHECK(desired.find(R"(list[1].sim.machine["vm"])") != nullptr);
+  CHECK(desired.find(R"(record.x.sim.machine["vm"])") != nullptr);
+}
+
+TEST_CASE("a map key fills @key through if/else branches and parentheses") {
+  Fixture f;
+  diag::Diagnostics diags;
+  std::unique_ptr<driver::Compilation> c;
+  eval::DesiredState desired = run(f, R"(
+schema Pool {
+  @key name: string
+  size: int = 1
+}
+let big = false
+m = { a = if big then Pool { size = 2 } else Pool { size = 3 }, b = (Pool {}) }
+)",
+                                   diags, c);
+  REQUIRE(diags.empty());
+  const sdk::Value* m = desired.exports.find("m");
+  REQUIRE(m != nullptr);
+  CHECK(m->find("a")->find("name")->as_string() == "a");
+  CHECK(m->find("a")->find("size")->as_int() == 3);
+  CHECK(m->find("b")->find("name")->as_string() == "b");
+}
+
+TEST_CASE("a child's @secret field is redacted where its parent is declared") {
+  Fixture f;
+  diag::Diagnostics diags;
+  std::unique_ptr<driver::Compilation> c;
+  eval::DesiredState desired = run(f, R"(
+schema Base { user: string }
+schema Keyed extends Base { @secret key: string }
+schema Holder { base: Base }
+h = Holder { base = Keyed { user = "u", key = "hunter2" } }
+any_list = [Keyed { user = "v", key = "k" }]
+)",
+                                   diags, c);
+  REQUIRE(diags.empty());
+  CHECK(desired.exports.find("h")->find("base")->find("key")->as_string() == "(sensitive)");
+  CHECK(desired.exports.find("any_list")->as_list()[0].find("key")->as_string() == "(sensitive)");
+}
+
+TEST_CASE("an error inside a standard-library function is reported at the user's call") {
+  Fixture f;
+  f.fs.files["/stdlib/std/calc.kcl"] = "fn halve(n: int) -> int = n / (n - n)\n";
+  diag::Diagnostics diags;
+  std::unique_ptr<driver::Compilation> c;
+  run(f, "import \"std/calc\"\nx = calc.halve(4)\n", diags, c);
+  REQUIRE(codes(diags) == std::vector<std::string>{"E0403"});
+  const diag::Diagnostic& d = diags.all()[0];
+  CHECK(c->sources().file(d.span.file).path() == "/m/main.kcl");
+  CHECK(d.secondary.empty());
+  CHECK(d.label == "in this call of `halve`");
+}
+
+TEST_CASE("checker: one mistake gives one error") {
+  Fixture f;
+  f.fs.files["/m/main.kcl"] = R"(
+enum Tier { app, infra }
+schema Pool { tier: Tier = app }
+a = Pool { tier = inra }
+b = [app]
+type A = B
+type B = A
+)";
+  auto c = f.compile("/m");
+  CHECK(codes(c->diagnostics()) == std::vector<std::string>{"E0201", "E0201", "E0402"});
 }
 
 }  // namespace
