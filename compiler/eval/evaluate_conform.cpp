@@ -2,6 +2,7 @@
 // blocks of aliases (E0401), through lists, maps and optionals. Checked where stored, never where
 // read.
 #include "compiler/eval/evaluator.h"
+#include "compiler/sema/types.h"
 
 namespace kc::eval {
 
@@ -20,13 +21,10 @@ std::optional<int> compare_ordered(const Value& a, const Value& b) {
   if (a.kind() != b.kind()) return std::nullopt;
   switch (a.kind()) {
     case sdk::Kind::Duration:
-      return sign(a.as_duration().ms, b.as_duration().ms);
     case sdk::Kind::Bytes:
-      return sign(a.as_bytes().bytes, b.as_bytes().bytes);
     case sdk::Kind::Percent:
-      return sign(a.as_percent().value, b.as_percent().value);
     case sdk::Kind::Version:
-      return sdk::compare(a.as_version(), b.as_version());
+      return sema::compare_bounds(a, b);
     default:
       return std::nullopt;
   }
