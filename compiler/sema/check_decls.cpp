@@ -6,6 +6,7 @@
 
 #include "compiler/sema/checker.h"
 #include "compiler/sema/suggest.h"
+#include "providers/sdk/literal.h"
 
 namespace kc::sema {
 
@@ -341,7 +342,7 @@ TypeId Checker::range_type(uint32_t m, uint32_t f, const ast::TypeExpr& t) {
     diags_
         .error(Code::E0301, t.span,
                fmt::format("the range is empty: its lower bound {} is above its upper bound {}",
-                           bound_text(*refinement.low), bound_text(*refinement.high)))
+                           sdk::kcl_literal(*refinement.low), sdk::kcl_literal(*refinement.high)))
         .with_label("no value fits this range")
         .with_note("bounds are written low first and are inclusive: `int(1..10)`");
     return types_.error();

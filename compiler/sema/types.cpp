@@ -1,6 +1,8 @@
 // Interning and the assignability relation of the checker's types.
 #include "compiler/sema/types.h"
 
+#include "providers/sdk/literal.h"
+
 #include <algorithm>
 #include <map>
 #include <optional>
@@ -27,27 +29,6 @@ std::string key_of(const Type& t) {
 }
 
 }  // namespace
-
-std::string bound_text(const sdk::Value& v) {
-  switch (v.kind()) {
-    case sdk::Kind::Int:
-      return std::to_string(v.as_int());
-    case sdk::Kind::Float:
-      return sdk::format_float(v.as_float());
-    case sdk::Kind::Duration:
-      return sdk::to_string(v.as_duration());
-    case sdk::Kind::Bytes:
-      return sdk::to_string(v.as_bytes());
-    case sdk::Kind::Percent:
-      return sdk::to_string(v.as_percent());
-    case sdk::Kind::Version:
-      return sdk::to_string(v.as_version());
-    case sdk::Kind::String:
-      return sdk::quote_string(v.as_string());
-    default:
-      return "?";
-  }
-}
 
 std::optional<TypeKind> primitive_kind(std::string_view name) {
   for (const auto& [n, k] : kPrimitiveNames) {
@@ -213,9 +194,9 @@ std::string TypeTable::to_string(TypeId id) const {
       const Refinement& r = refinements_[t.refinement];
       if (!r.alias.empty()) return r.alias;
       std::string out = to_string(t.element) + "(";
-      if (r.low) out += bound_text(*r.low);
+      if (r.low) out += sdk::kcl_literal(*r.low);
       out += "..";
-      if (r.high) out += bound_text(*r.high);
+      if (r.high) out += sdk::kcl_literal(*r.high);
       return out + ")";
     }
     default:
@@ -301,8 +282,9 @@ Bounds effective_bounds(const TypeTable& types, TypeId type) {
 
 std::string range_text(const TypeTable& types, TypeId type) {
   Bounds bounds = effective_bounds(types, type);
-  return types.to_string(types.core(type)) + "(" + (bounds.low ? bound_text(*bounds.low) : "") +
-         ".." + (bounds.high ? bound_text(*bounds.high) : "") + ")";
+  return types.to_string(types.core(type)) + "(" +
+         (bounds.low ? sdk::kcl_literal(*bounds.low) : "") + ".." +
+         (bounds.high ? sdk::kcl_literal(*bounds.high) : "") + ")";
 }
 
 namespace {

@@ -118,8 +118,6 @@ class TypeTable {
 // The type named by a primitive keyword ("int", "bytes", ...); nullopt for other names.
 std::optional<TypeKind> primitive_kind(std::string_view name);
 
-// A range bound as written in a type: `1`, `1Gi`, `v1.27.0`, `50%`.
-std::string bound_text(const sdk::Value& value);
 // -1, 0, 1 for two bounds of the same kind.
 int compare_bounds(const sdk::Value& a, const sdk::Value& b);
 

@@ -3,7 +3,7 @@
 
 #include <algorithm>
 
-#include "runtime/plan/literal.h"
+#include "providers/sdk/literal.h"
 
 namespace kc::plan {
 namespace {
@@ -63,7 +63,8 @@ std::vector<std::string> sorted_names(const sdk::Value& map) {
 }
 
 std::string shown(const ResourceChange& c, const std::string& name, const sdk::Value& value) {
-  return contains(c.sensitive, name) && !value.is_unknown() ? "(sensitive)" : kcl_literal(value);
+  return contains(c.sensitive, name) && !value.is_unknown() ? "(sensitive)"
+                                                            : sdk::kcl_literal(value);
 }
 
 // The attribute rows of a change and the number of unchanged attributes left out.

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 
+#include "providers/sdk/literal.h"
 #include "runtime/plan/diff.h"
-#include "runtime/plan/literal.h"
 #include "runtime/plan/refresh.h"
 #include "runtime/plan/render_json.h"
 #include "runtime/plan/render_text.h"
@@ -273,19 +273,19 @@ TEST_CASE("refresh updates drifted attributes and drops vanished resources") {
 }
 
 TEST_CASE("KCL literal form of values") {
-  CHECK(plan::kcl_literal(sdk::Value("a \"b\"\n${x}")) == R"("a \"b\"\n\${x}")");
-  CHECK(plan::kcl_literal(sdk::Value(sdk::ByteSize{4LL << 30})) == "4Gi");
-  CHECK(plan::kcl_literal(sdk::Value(sdk::Duration{90 * 60 * 1000})) == "1h30m");
-  CHECK(plan::kcl_literal(sdk::Value(2.0)) == "2.0");
-  CHECK(plan::kcl_literal(sdk::Value(0.5)) == "0.5");
-  CHECK(plan::kcl_literal(sdk::Value(*sdk::parse_ip("10.0.0.1"))) == "10.0.0.1");
-  CHECK(plan::kcl_literal(sdk::Value(*sdk::parse_ip("fd00::1"))) == "\"fd00::1\"");
-  CHECK(plan::kcl_literal(sdk::Value::list({1, "x", sdk::Value::unknown()})) ==
+  CHECK(sdk::kcl_literal(sdk::Value("a \"b\"\n${x}")) == R"("a \"b\"\n\${x}")");
+  CHECK(sdk::kcl_literal(sdk::Value(sdk::ByteSize{4LL << 30})) == "4Gi");
+  CHECK(sdk::kcl_literal(sdk::Value(sdk::Duration{90 * 60 * 1000})) == "1h30m");
+  CHECK(sdk::kcl_literal(sdk::Value(2.0)) == "2.0");
+  CHECK(sdk::kcl_literal(sdk::Value(0.5)) == "0.5");
+  CHECK(sdk::kcl_literal(sdk::Value(*sdk::parse_ip("10.0.0.1"))) == "10.0.0.1");
+  CHECK(sdk::kcl_literal(sdk::Value(*sdk::parse_ip("fd00::1"))) == "\"fd00::1\"");
+  CHECK(sdk::kcl_literal(sdk::Value::list({1, "x", sdk::Value::unknown()})) ==
         "[1, \"x\", (known after apply)]");
-  CHECK(plan::kcl_literal(sdk::Value::map({{"a", 1}, {"my-key", true}})) ==
+  CHECK(sdk::kcl_literal(sdk::Value::map({{"a", 1}, {"my-key", true}})) ==
         "{ a = 1, \"my-key\" = true }");
-  CHECK(plan::kcl_literal(sdk::Value::map({})) == "{}");
-  CHECK(plan::kcl_literal(sdk::Value()) == "null");
+  CHECK(sdk::kcl_literal(sdk::Value::map({})) == "{}");
+  CHECK(sdk::kcl_literal(sdk::Value()) == "null");
 }
 
 TEST_CASE("text rendering of create, update, replace and delete") {
