@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <iostream>
 
 #include "cli/commands.h"
@@ -56,6 +57,7 @@ void run_apply(const CommonOptions& options, bool auto_approve, bool destroy, in
   session.diagnostics().append(result.diagnostics);
   if (destroy) {
     run->state.outputs.clear();
+    run->state.sensitive_outputs.clear();
     session.diagnostics().append(run->backend->save(run->state));
   } else {
     store_outputs(session, *run);
@@ -67,8 +69,11 @@ void run_apply(const CommonOptions& options, bool auto_approve, bool destroy, in
       result.updated, result.replaced, result.deleted, result.failed, result.skipped);
   if (!destroy && result.ok() && !run->state.outputs.empty()) {
     std::cout << "\nOutputs:\n\n";
+    const std::vector<std::string>& hidden = run->state.sensitive_outputs;
     for (const auto& [name, value] : run->state.outputs) {
-      std::cout << fmt::format("{} = {}\n", name, sdk::to_json(value).dump());
+      bool sensitive = std::binary_search(hidden.begin(), hidden.end(), name);
+      std::cout << fmt::format("{} = {}\n", name,
+                               sensitive ? "(sensitive)" : sdk::to_json(value).dump());
     }
   }
   exit_code = session.finish();

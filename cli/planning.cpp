@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <set>
 
@@ -96,8 +97,12 @@ void store_outputs(Session& session, PlanRun& run) {
   std::optional<eval::DesiredState> desired = session.evaluate(&known, diags);
   if (!desired) return;
   run.state.outputs.clear();
-  for (const auto& output : desired->outputs)
+  run.state.sensitive_outputs.clear();
+  for (const auto& output : desired->outputs) {
     run.state.outputs.emplace_back(output.name, output.value);
+    if (output.sensitive) run.state.sensitive_outputs.push_back(output.name);
+  }
+  std::sort(run.state.sensitive_outputs.begin(), run.state.sensitive_outputs.end());
   diags.append(run.backend->save(run.state));
 }
 

@@ -44,14 +44,17 @@ struct DesiredResource {
   Rollout rollout;
   // `hooks { before_destroy = ["drain"] }`: provider actions by event, in order.
   std::map<std::string, std::vector<std::string>> hooks;
-  std::set<std::string> sensitive;  // attributes the provider marks sensitive: never printed
-  source::Span span;                // the `resource` expression
+  // Attributes never printed: those the provider marks sensitive, and those computed from a
+  // secret (a @secret field, another resource's sensitive attribute).
+  std::set<std::string> sensitive;
+  source::Span span;  // the `resource` expression
 };
 
 struct DesiredOutput {
   std::string name;
   sdk::Value value;
   source::Span span;
+  bool sensitive = false;  // holds or was computed from a secret: printed as "(sensitive)"
 };
 
 struct ProviderConfig {

@@ -27,20 +27,22 @@ DesiredState Evaluator::run() {
   check_param_inputs(root);
   sdk::Entries exports;
   Deps ignored;
-  SchemaOf schema_of = [this](const Value& value) -> std::optional<sema::TypeId> {
-    if (const InstanceRecord* record = record_of(value)) return record->schema;
-    return std::nullopt;
-  };
+  BuiltAsFn built = [this](const Value& value) { return built_as(value); };
   for (uint32_t s = 0; s < module.symbols.size(); ++s) {
     const sema::Symbol& symbol = module.symbols[s];
     frames_.push_back(&ignored);
     Result value = symbol_value(root, s, symbol.span);
     frames_.pop_back();
     if (!value) continue;
+    // A value computed from a secret is a secret as a whole; else its secret parts are.
+    bool from_secret = cells_[root][s].deps.count(kSecretSource) > 0;
     if (symbol.kind == sema::SymbolKind::Export) {
-      exports.emplace_back(symbol.name, redact(program_, *value, symbol.type, schema_of));
+      exports.emplace_back(symbol.name, from_secret && !value->is_null()
+                                            ? Value(kSensitive)
+                                            : redact(program_, *value, symbol.type, built));
     } else if (symbol.kind == sema::SymbolKind::Output) {
-      out_.outputs.push_back(DesiredOutput{symbol.name, *value, symbol.span});
+      bool sensitive = from_secret || redact(program_, *value, symbol.type, built) != *value;
+      out_.outputs.push_back(DesiredOutput{symbol.name, *value, symbol.span, sensitive});
     }
   }
   out_.exports = Value::map(std::move(exports));
@@ -147,6 +149,26 @@ sema::TypeId Evaluator::type_of(uint32_t m, uint32_t f, ExprId id) const {
 }
 
 Result Evaluator::expr(uint32_t m, uint32_t f, ExprId id) {
+  Result value = expr_node(m, f, id);
+  if (!value) return value;
+  // Where ints and floats meet (`[1, 2.5]`, `if c then 1 else 0.5`) the checker typed the
+  // whole as floats: the ints widen.
+  switch (file(m, f).expr(id).kind()) {
+    case ast::ExprKind::ListLit:
+    case ast::ExprKind::RecordLit:
+    case ast::ExprKind::IfElse:
+    case ast::ExprKind::ListComp:
+    case ast::ExprKind::MapComp: {
+      sema::TypeId type = type_of(m, f, id);
+      if (widens(type)) return widened(*value, type);
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+Result Evaluator::expr_node(uint32_t m, uint32_t f, ExprId id) {
   const ast::Expr& node = file(m, f).expr(id);
   switch (node.kind()) {
     case ast::ExprKind::Error:
@@ -426,7 +448,7 @@ Result Evaluator::index(uint32_t m, uint32_t f, const ast::Index& node) {
 const std::string* Evaluator::resource_address(const Value& value) const {
   if (value.kind() != sdk::Kind::Map) return nullptr;
   auto it = resource_values_.find(&value.as_map());
-  return it == resource_values_.end() ? nullptr : &it->second.second;
+  return it == resource_values_.end() ? nullptr : &it->second.address;
 }
 
 Result Evaluator::element_at(uint32_t m, uint32_t f, const ast::Index& node, const Result& object,
@@ -466,7 +488,12 @@ Result Evaluator::call(uint32_t m, uint32_t f, Span span, const ast::Call& node)
   }
   const auto* callee = std::get_if<ast::NameRef>(&file(m, f).expr(node.callee).node);
   if (callee == nullptr) return std::nullopt;  // reported by the checker
-  return op_result(call_builtin(callee->name.text, args, inputs_.builtins), span);
+  const std::string& builtin = callee->name.text;
+  // Text made of a whole instance holds its secrets.
+  if ((builtin == "to_json" || builtin == "to_yaml") && !args.empty() && holds_secret(args[0])) {
+    add_deps({kSecretSource});
+  }
+  return op_result(call_builtin(builtin, args, inputs_.builtins), span);
 }
 
 // Calls a function: missing arguments take their defaults (evaluated without the parameters in
@@ -615,7 +642,12 @@ Result Evaluator::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& n
 // field's or let's own sources for an instance; else all that `object` was computed from.
 Deps Evaluator::member_deps(const Value& object, const std::string& name,
                             const Deps& object_deps) const {
-  if (const std::string* address = resource_address(object)) return {*address};
+  if (object.kind() == sdk::Kind::Map) {
+    if (auto it = resource_values_.find(&object.as_map()); it != resource_values_.end()) {
+      if (it->second.sensitive.count(name)) return {it->second.address, kSecretSource};
+      return {it->second.address};
+    }
+  }
   if (const InstanceRecord* record = record_of(object)) {
     auto it = record->deps.find(name);
     if (it != record->deps.end()) return it->second;

@@ -1,6 +1,6 @@
-// Values stored where a type is declared (LANGUAGE.md 3): range bounds (E0304) and the check
-// blocks of aliases (E0401), through lists, maps and optionals. Checked where stored, never where
-// read.
+// Values stored where a type is declared (LANGUAGE.md 3): ints widened to floats, range bounds
+// (E0304) and the check blocks of aliases (E0401), through lists, maps and optionals. Checked
+// where stored, never where read.
 #include "compiler/eval/evaluator.h"
 #include "compiler/sema/types.h"
 
@@ -52,8 +52,71 @@ void Evaluator::report_out_of_range(const Value& value, sema::TypeId type, Span 
       .with_secondary(r.range_span.valid() ? r.range_span : r.span, "the range is declared here");
 }
 
-bool Evaluator::conform_at(const Value& value, sema::TypeId type, uint32_t m, uint32_t f,
-                           ExprId id) {
+bool Evaluator::widens(sema::TypeId type) {
+  if (type.index >= widens_.size()) widens_.resize(type.index + 1, -1);
+  int8_t& known = widens_[type.index];
+  if (known < 0) {
+    const sema::Type& t = program_.types.get(type);
+    switch (t.kind) {
+      case TypeKind::Float:
+        known = 1;
+        break;
+      case TypeKind::List:
+      case TypeKind::Map:
+      case TypeKind::Optional:
+      case TypeKind::Refined:
+        known = widens(t.element) ? 1 : 0;
+        break;
+      default:
+        known = 0;
+    }
+  }
+  return known == 1;
+}
+
+Value Evaluator::widened(const Value& value, sema::TypeId type) {
+  if (!widens(type)) return value;
+  const sema::Type& t = program_.types.get(type);
+  switch (t.kind) {
+    case TypeKind::Float:
+      if (value.kind() == sdk::Kind::Int) return Value(static_cast<double>(value.as_int()));
+      return value;
+    case TypeKind::Optional:
+    case TypeKind::Refined:
+      return widened(value, t.element);
+    case TypeKind::List: {
+      if (value.kind() != sdk::Kind::List) return value;
+      sdk::List items;
+      items.reserve(value.as_list().size());
+      for (const Value& item : value.as_list())
+        items.push_back(widened(item, t.element));
+      return Value::list(std::move(items));
+    }
+    case TypeKind::Map: {
+      if (value.kind() != sdk::Kind::Map) return value;
+      sdk::Entries entries;
+      entries.reserve(value.as_map().size());
+      for (const auto& [key, item] : value.as_map())
+        entries.emplace_back(key, widened(item, t.element));
+      return Value::map(std::move(entries));
+    }
+    default:
+      return value;
+  }
+}
+
+bool Evaluator::conform_at(Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id) {
+  value = widened(value, type);
+  return conform_written(value, type, m, f, id);
+}
+
+bool Evaluator::conform(Value& value, sema::TypeId type, Span at) {
+  value = widened(value, type);
+  return conform_stored(value, type, at);
+}
+
+bool Evaluator::conform_written(const Value& value, sema::TypeId type, uint32_t m, uint32_t f,
+                                ExprId id) {
   const ast::Expr* e = &file(m, f).expr(id);
   while (const auto* paren = std::get_if<ast::Paren>(&e->node)) {
     id = paren->inner;
@@ -64,21 +127,21 @@ bool Evaluator::conform_at(const Value& value, sema::TypeId type, uint32_t m, ui
   if (list == nullptr || t.kind != TypeKind::List || value.kind() != sdk::Kind::List ||
       value.as_list().size() != list->items.size() ||
       program_.types.kind(type) == TypeKind::Refined) {
-    return conform(value, type, e->span);
+    return conform_stored(value, type, e->span);
   }
   // A list written out: each element is checked where it is written.
   bool ok = true;
   for (size_t i = 0; i < list->items.size(); ++i)
-    ok = conform_at(value.as_list()[i], t.element, m, f, list->items[i]) && ok;
+    ok = conform_written(value.as_list()[i], t.element, m, f, list->items[i]) && ok;
   return ok;
 }
 
-bool Evaluator::conform(const Value& value, sema::TypeId type, Span at) {
+bool Evaluator::conform_stored(const Value& value, sema::TypeId type, Span at) {
   if (value.is_unknown() || value.is_null()) return true;
   const sema::Type& t = program_.types.get(type);
   switch (t.kind) {
     case TypeKind::Refined: {
-      if (!conform(value, t.element, at)) return false;
+      if (!conform_stored(value, t.element, at)) return false;
       const sema::Refinement& r = program_.types.refinement(type);
       std::optional<std::string> broken;
       if (r.low && compare_ordered(value, *r.low).value_or(0) < 0) {
@@ -105,19 +168,19 @@ bool Evaluator::conform(const Value& value, sema::TypeId type, Span at) {
       return ok;
     }
     case TypeKind::Optional:
-      return conform(value, t.element, at);
+      return conform_stored(value, t.element, at);
     case TypeKind::List: {
       if (value.kind() != sdk::Kind::List) return true;
       bool ok = true;
       for (const Value& item : value.as_list())
-        ok = conform(item, t.element, at) && ok;
+        ok = conform_stored(item, t.element, at) && ok;
       return ok;
     }
     case TypeKind::Map: {
       if (value.kind() != sdk::Kind::Map) return true;
       bool ok = true;
       for (const auto& entry : value.as_map())
-        ok = conform(entry.second, t.element, at) && ok;
+        ok = conform_stored(entry.second, t.element, at) && ok;
       return ok;
     }
     default:

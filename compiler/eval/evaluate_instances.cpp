@@ -124,12 +124,13 @@ Result Evaluator::build_instance(uint32_t m, uint32_t f, ast::BodyId id, sema::T
   if (key) {
     for (size_t i = 0; i < info->fields.size(); ++i) {
       if (!info->fields[i].key || instance.fields[i].state != Slot::State::Unset) continue;
-      if (!conform(Value(*key), info->fields[i].type, at)) {
+      Value value(*key);
+      if (!conform(value, info->fields[i].type, at)) {
         ok = false;
         continue;
       }
       instance.fields[i].state = Slot::State::Set;
-      instance.fields[i].value = Value(*key);
+      instance.fields[i].value = std::move(value);
       instance.fields[i].set_at = at;
     }
   }
@@ -142,6 +143,18 @@ Result Evaluator::finish_instance(Instance& instance, Span at) {
   sdk::Entries entries;
   bool ok = true;
   std::vector<std::string> missing;
+  // The instance as a whole is not a secret: its secret fields are (InstanceRecord::deps), and
+  // printing redacts them one by one. What it is built from passes on without the mark.
+  struct WholeInstanceFrame {
+    Evaluator& evaluator;
+    Deps deps;
+    explicit WholeInstanceFrame(Evaluator& e) : evaluator(e) { e.frames_.push_back(&deps); }
+    ~WholeInstanceFrame() {
+      evaluator.frames_.pop_back();
+      deps.erase(kSecretSource);
+      evaluator.add_deps(deps);
+    }
+  } whole(*this);
   for (size_t i = 0; i < info.fields.size(); ++i) {
     const sema::FieldInfo& field = info.fields[i];
     if (instance.fields[i].state == Slot::State::Unset && !field.default_value) {
@@ -202,9 +215,11 @@ Result Evaluator::slot_value(Instance& instance, bool let, size_t index, Span us
   Slot& slot = let ? instance.lets[index] : instance.fields[index];
   const std::string& name =
       let ? instance.info->lets[index].name : instance.info->fields[index].name;
+  const bool secret = !let && instance.info->fields[index].secret;
   switch (slot.state) {
     case Slot::State::Set:
     case Slot::State::Done:
+      if (secret) slot.deps.insert(kSecretSource);
       add_deps(slot.deps);
       return slot.value;
     case Slot::State::Failed:
@@ -234,6 +249,7 @@ Result Evaluator::slot_value(Instance& instance, bool let, size_t index, Span us
   done.state = value ? Slot::State::Done : Slot::State::Failed;
   if (value) done.value = *value;
   done.deps = std::move(deps);
+  if (secret) done.deps.insert(kSecretSource);
   add_deps(done.deps);
   return value;
 }
@@ -279,6 +295,36 @@ Result Evaluator::instance_name(const std::string& name, Span use) {
     if (instance.info->lets[i].name == name) return slot_value(instance, true, i, use);
   }
   return std::nullopt;
+}
+
+BuiltAs Evaluator::built_as(const Value& value) const {
+  BuiltAs built;
+  if (value.kind() != sdk::Kind::Map) return built;
+  if (auto it = resource_values_.find(&value.as_map()); it != resource_values_.end()) {
+    built.secret = it->second.sensitive;
+  } else if (const InstanceRecord* record = record_of(value)) {
+    built.schema = record->schema;
+    for (const auto& [name, deps] : record->deps) {
+      if (deps.count(kSecretSource)) built.secret.insert(name);
+    }
+  }
+  return built;
+}
+
+bool Evaluator::holds_secret(const Value& value) const {
+  if (value.kind() == sdk::Kind::List) {
+    for (const Value& item : value.as_list()) {
+      if (holds_secret(item)) return true;
+    }
+    return false;
+  }
+  if (value.kind() != sdk::Kind::Map) return false;
+  BuiltAs built = built_as(value);
+  for (const auto& [key, item] : value.as_map()) {
+    if (built.secret.count(key) && !item.is_null()) return true;
+    if (holds_secret(item)) return true;
+  }
+  return false;
 }
 
 const Evaluator::InstanceRecord* Evaluator::record_of(const Value& value) const {

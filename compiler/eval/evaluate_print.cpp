@@ -10,22 +10,22 @@ namespace kc::eval {
 
 namespace {
 
-// sema::TypeId{} is the Error type: it says nothing, so the value's own records decide.
-// A list or map whose type says nothing of schemas (`any`, a record): instances inside it are
-// still redacted as what they were built as.
+// sema::TypeId{} is the Error type: it says nothing, so what the evaluator knows decides.
+// A list or map whose type says nothing of schemas (`any`, a record): instances and resources
+// inside it are still redacted as what they were built as.
 Value redact_untyped(const sema::CheckedProgram& program, const Value& value,
-                     const SchemaOf& schema_of) {
-  if (!schema_of) return value;
+                     const BuiltAsFn& built_as) {
+  if (!built_as) return value;
   if (value.kind() == sdk::Kind::List) {
     sdk::List items;
     for (const Value& item : value.as_list())
-      items.push_back(redact(program, item, sema::TypeId{}, schema_of));
+      items.push_back(redact(program, item, sema::TypeId{}, built_as));
     return Value::list(std::move(items));
   }
   if (value.kind() == sdk::Kind::Map) {
     sdk::Entries entries;
     for (const auto& [key, item] : value.as_map())
-      entries.emplace_back(key, redact(program, item, sema::TypeId{}, schema_of));
+      entries.emplace_back(key, redact(program, item, sema::TypeId{}, built_as));
     return Value::map(std::move(entries));
   }
   return value;
@@ -34,47 +34,50 @@ Value redact_untyped(const sema::CheckedProgram& program, const Value& value,
 }  // namespace
 
 Value redact(const sema::CheckedProgram& program, const Value& value, sema::TypeId type,
-             const SchemaOf& schema_of) {
+             const BuiltAsFn& built_as) {
   if (value.is_null() || value.is_unknown()) return value;
-  if (schema_of) {
+  BuiltAs built;
+  if (built_as) {
+    built = built_as(value);
     // An instance is redacted as what it was built as, wherever it stands.
-    if (std::optional<sema::TypeId> built = schema_of(value)) type = *built;
+    if (built.schema) type = *built.schema;
   }
   const sema::Type& t = program.types.get(type);
+  const sema::SchemaInfo* info = t.kind == TypeKind::Schema ? program.schema(type) : nullptr;
+  if (value.kind() == sdk::Kind::Map && (info || !built.secret.empty())) {
+    sdk::Entries entries;
+    for (const auto& [key, item] : value.as_map()) {
+      const sema::FieldInfo* field = info ? info->find_field(key) : nullptr;
+      bool secret = built.secret.count(key) || (field && field->secret);
+      if (secret && !item.is_null() && !item.is_unknown()) {
+        entries.emplace_back(key, Value(kSensitive));
+      } else {
+        entries.emplace_back(key, field ? redact(program, item, field->type, built_as)
+                                        : redact(program, item, sema::TypeId{}, built_as));
+      }
+    }
+    return Value::map(std::move(entries));
+  }
   switch (t.kind) {
     case TypeKind::Refined:
     case TypeKind::Optional:
-      return redact(program, value, t.element, schema_of);
+      return redact(program, value, t.element, built_as);
     case TypeKind::List: {
       if (value.kind() != sdk::Kind::List) return value;
       sdk::List items;
       for (const Value& item : value.as_list())
-        items.push_back(redact(program, item, t.element, schema_of));
+        items.push_back(redact(program, item, t.element, built_as));
       return Value::list(std::move(items));
     }
     case TypeKind::Map: {
       if (value.kind() != sdk::Kind::Map) return value;
       sdk::Entries entries;
       for (const auto& [key, item] : value.as_map())
-        entries.emplace_back(key, redact(program, item, t.element, schema_of));
-      return Value::map(std::move(entries));
-    }
-    case TypeKind::Schema: {
-      const sema::SchemaInfo* info = program.schema(type);
-      if (info == nullptr || value.kind() != sdk::Kind::Map) return value;
-      sdk::Entries entries;
-      for (const auto& [key, item] : value.as_map()) {
-        const sema::FieldInfo* field = info->find_field(key);
-        if (field && field->secret && !item.is_null()) {
-          entries.emplace_back(key, Value(kSensitive));
-        } else {
-          entries.emplace_back(key, field ? redact(program, item, field->type, schema_of) : item);
-        }
-      }
+        entries.emplace_back(key, redact(program, item, t.element, built_as));
       return Value::map(std::move(entries));
     }
     default:
-      return redact_untyped(program, value, schema_of);
+      return redact_untyped(program, value, built_as);
   }
 }
 
@@ -147,7 +150,7 @@ std::string dump_desired(const DesiredState& desired) {
   out["resources"] = std::move(resources);
   nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
   for (const auto& o : desired.outputs)
-    outputs[o.name] = printable(o.value);
+    outputs[o.name] = o.sensitive ? nlohmann::ordered_json(kSensitive) : printable(o.value);
   out["outputs"] = std::move(outputs);
   return out.dump(2) + "\n";
 }

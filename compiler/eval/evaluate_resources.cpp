@@ -39,7 +39,13 @@ Result Evaluator::resource(uint32_t m, uint32_t f, const ast::Expr& node,
   std::set<std::string> seen;
   for (const auto& [key, value_id] : fields(m, f, res.body)) {
     if (!seen.insert(key).second) continue;
+    Deps read;
+    frames_.push_back(&read);
     Result value = expr(m, f, value_id);
+    frames_.pop_back();
+    // An attribute computed from a secret is never printed either.
+    if (read.erase(kSecretSource) && schema->find(key)) desired.sensitive.insert(key);
+    deps.insert(read.begin(), read.end());
     ok = ok && value.has_value();
     if (!value) continue;
     if (key == sema::kDependsOn) continue;  // its reads already became deps
@@ -73,7 +79,7 @@ Result Evaluator::resource(uint32_t m, uint32_t f, const ast::Expr& node,
   addresses_.emplace(desired.address, std::make_pair(at, call));
 
   Value value = resource_value(*schema, desired.address, inputs);
-  resource_values_[&value.as_map()] = {value, desired.address};
+  resource_values_[&value.as_map()] = {value, desired.address, desired.sensitive};
   out_.resources.push_back(std::move(desired));
   // Whoever reads this value depends on the resource.
   add_deps({out_.resources.back().address});

@@ -25,7 +25,10 @@ using diag::Code;
 using sdk::Value;
 using sema::TypeKind;
 using source::Span;
+// What a value was computed from: the addresses of the resources it read, and kSecretSource when it
+// read a @secret field or a sensitive resource attribute (so a copy of a secret stays secret).
 using Deps = std::set<std::string>;
+inline constexpr const char* kSecretSource = "\x01secret";
 using Result = std::optional<Value>;  // nullopt: failed, already reported
 
 // A label or key as it stands in an address: quoted, with `"` and `\` escaped
@@ -37,12 +40,18 @@ std::string path_member(const std::string& path, const std::string& key);
 // How secrets print (LANGUAGE.md 4, 8a).
 inline constexpr const char* kSensitive = "(sensitive)";
 
-// The schema a value was built as, when it is a schema instance the evaluator made.
-using SchemaOf = std::function<std::optional<sema::TypeId>(const Value&)>;
-// `value` with every @secret field of the schemas in `type` replaced by kSensitive; `schema_of`
-// gives the schema an instance was built as, which may be a child of the declared one.
+// What the evaluator knows of a value it built: the schema of an instance (which may be a child of
+// the declared one), and the fields or resource attributes that hold secrets (@secret fields,
+// fields computed from a secret, attributes the provider marks sensitive).
+struct BuiltAs {
+  std::optional<sema::TypeId> schema;
+  std::set<std::string> secret;
+};
+using BuiltAsFn = std::function<BuiltAs(const Value&)>;
+// `value` with every secret field of the schemas in `type` (and every secret that `built_as`
+// names) replaced by kSensitive.
 Value redact(const sema::CheckedProgram& program, const Value& value, sema::TypeId type,
-             const SchemaOf& schema_of = {});
+             const BuiltAsFn& built_as = {});
 
 inline std::string ticked(std::string_view text) {
   return fmt::format("`{}`", text);
@@ -95,6 +104,7 @@ class Evaluator {
   sema::TypeId type_of(uint32_t m, uint32_t f, ExprId id) const;
 
   Result expr(uint32_t m, uint32_t f, ExprId id);
+  Result expr_node(uint32_t m, uint32_t f, ExprId id);
 
   // The innermost comprehension variable called `name` (the checker resolved the NameRef to one).
   Result local(const std::string& name) const;
@@ -203,12 +213,18 @@ class Evaluator {
   template <typename Fn>
   Result in_instance(Instance& instance, Fn&& fn);
 
-  // Checks a value stored where `type` is declared: ranges (E0304) and alias checks (E0401),
-  // through lists, maps and optionals. `at` is the value's expression; false when it failed.
-  bool conform(const Value& value, sema::TypeId type, Span at);
+  // Prepares a value stored where `type` is declared: ints widen to floats, then ranges (E0304)
+  // and alias checks (E0401) are checked, through lists, maps and optionals. `at` is the value's
+  // expression; false when a check failed.
+  bool conform(Value& value, sema::TypeId type, Span at);
   // conform() for the value of expression `id`: elements of a list written out are checked (and
   // reported) where each is written.
-  bool conform_at(const Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id);
+  bool conform_at(Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id);
+  bool conform_stored(const Value& value, sema::TypeId type, Span at);
+  bool conform_written(const Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id);
+  // Ints where `type` has floats become floats (LANGUAGE.md 3: ints widen to floats).
+  Value widened(const Value& value, sema::TypeId type);
+  bool widens(sema::TypeId type);
   void report_out_of_range(const Value& value, sema::TypeId type, Span at,
                            const std::string& broken);
   static std::optional<std::string> shown(const Value& value);
@@ -273,8 +289,18 @@ class Evaluator {
   };
   std::map<const sdk::Entries*, InstanceRecord> instance_records_;
   const InstanceRecord* record_of(const Value& value) const;
+  BuiltAs built_as(const Value& value) const;
+  // Whether `value` has a secret field or attribute (with a value) at any depth.
+  bool holds_secret(const Value& value) const;
   // Values of resources by their storage (kept alive here), with their addresses.
-  std::map<const sdk::Entries*, std::pair<Value, std::string>> resource_values_;
+  struct ResourceRecord {
+    Value keep;
+    std::string address;
+    std::set<std::string> sensitive;  // attributes never printed (DesiredResource::sensitive)
+  };
+  std::map<const sdk::Entries*, ResourceRecord> resource_values_;
+  // Whether a type has floats inside, by TypeId index: -1 not yet known, 0 no, 1 yes.
+  std::vector<int8_t> widens_;
   DesiredState out_;
 };
 

@@ -6,19 +6,13 @@
 
 #include "runtime/apply/scheduler.h"
 #include "runtime/apply/step_runner.h"
+#include "runtime/plan/provider_messages.h"
 
 namespace kc::apply {
 
 InputResolver::~InputResolver() = default;
 
 namespace {
-
-void append_at(diag::Diagnostics& diags, const diag::Diagnostics& from, source::Span span) {
-  for (diag::Diagnostic d : from.all()) {
-    if (!d.span.valid()) d.span = span;
-    diags.add(std::move(d));
-  }
-}
 
 // Records a successful step in the state.
 void record(state::State& state, const plan::Step& step, const plan::ResourceChange& change,
@@ -35,6 +29,7 @@ void record(state::State& state, const plan::Step& step, const plan::ResourceCha
   resource.provider = change.provider;
   resource.attributes = attributes;
   resource.dependencies = change.depends_on;
+  resource.sensitive = change.sensitive;
   resource.status = "ready";
   state.upsert(std::move(resource));
 }
@@ -73,7 +68,9 @@ ApplyResult apply_plan(const plan::Plan& plan, state::State& state, sdk::Provide
     StepOutcome outcome = run_step(step, *change, state, providers, resolver);
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - started);
-    append_at(result.diagnostics, outcome.diagnostics, change->span);
+    plan::append_provider_diagnostics(
+        result.diagnostics, outcome.diagnostics, change->span,
+        plan::secret_texts(change->sensitive, {&change->before, &change->after}));
 
     bool stop = false;
     if (outcome.ok) {

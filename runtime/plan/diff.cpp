@@ -2,33 +2,30 @@
 #include "runtime/plan/diff.h"
 
 #include <algorithm>
+#include <set>
 #include <unordered_set>
 
 #include "runtime/plan/compare.h"
+#include "runtime/plan/provider_messages.h"
 #include "runtime/plan/steps.h"
 
 namespace kc::plan {
 namespace {
 
-// Provider diagnostics usually carry no span; they are about the resource, so they point at it.
-bool append_at(diag::Diagnostics& diags, const diag::Diagnostics& from, source::Span span) {
-  for (diag::Diagnostic d : from.all()) {
-    if (!d.span.valid()) d.span = span;
-    diags.add(std::move(d));
-  }
-  return from.has_errors();
-}
-
+// The attributes a change never prints: the provider's sensitive ones, those the module computes
+// from a secret, and those the state recorded as such.
 std::vector<std::string> sensitive_attributes(const sdk::SchemaSource& schemas,
-                                              const std::string& type) {
-  std::vector<std::string> names;
+                                              const std::string& type,
+                                              const std::set<std::string>& desired,
+                                              const state::ResourceState* old) {
+  std::set<std::string> names = desired;
   if (const sdk::ResourceSchema* schema = schemas.find_resource(type)) {
     for (const sdk::AttributeSchema& a : schema->attributes) {
-      if (a.sensitive) names.push_back(a.name);
+      if (a.sensitive) names.insert(a.name);
     }
   }
-  std::sort(names.begin(), names.end());
-  return names;
+  if (old) names.insert(old->sensitive.begin(), old->sensitive.end());
+  return {names.begin(), names.end()};
 }
 
 std::vector<std::string> unknown_attributes(const sdk::Value& planned) {
@@ -71,9 +68,13 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
         .with_note("configure the provider again, or forget the resource with `kc state rm`");
     return false;
   }
+  std::vector<std::string> sensitive = sensitive_attributes(providers, old.type, {}, &old);
   sdk::PlanResponse response =
       provider->plan_change({old.type, old.address, old.attributes, sdk::Value()});
-  if (append_at(diags, response.diagnostics, source::Span{})) return false;
+  if (append_provider_diagnostics(diags, response.diagnostics, source::Span{},
+                                  secret_texts(sensitive, {&old.attributes}))) {
+    return false;
+  }
   change.address = old.address;
   change.type = old.type;
   change.provider = old.provider;
@@ -81,7 +82,7 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
   change.before = old.attributes;
   change.depends_on = old.dependencies;
   change.changed = changed_attributes(old.attributes, sdk::Value());
-  change.sensitive = sensitive_attributes(providers, old.type);
+  change.sensitive = std::move(sensitive);
   return true;
 }
 
@@ -127,10 +128,15 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
     }
     const state::ResourceState* old = prior.find(r.address);
     sdk::Value inputs = ignoring_changes(r.attributes, old, r.lifecycle.ignore_changes);
-    if (append_at(diags, provider->validate({r.type, r.address, inputs}), r.span)) continue;
     sdk::Value stored = old ? old->attributes : sdk::Value();
+    std::vector<std::string> sensitive = sensitive_attributes(providers, r.type, r.sensitive, old);
+    std::vector<std::string> secrets = secret_texts(sensitive, {&inputs, &stored});
+    if (append_provider_diagnostics(diags, provider->validate({r.type, r.address, inputs}), r.span,
+                                    secrets)) {
+      continue;
+    }
     sdk::PlanResponse response = provider->plan_change({r.type, r.address, stored, inputs});
-    if (append_at(diags, response.diagnostics, r.span)) continue;
+    if (append_provider_diagnostics(diags, response.diagnostics, r.span, secrets)) continue;
 
     ResourceChange change;
     change.address = r.address;
@@ -141,7 +147,7 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
     change.after_unknown = unknown_attributes(response.planned);
     change.depends_on = r.depends_on;
     change.changed = changed_attributes(stored, response.planned);
-    change.sensitive = sensitive_attributes(providers, r.type);
+    change.sensitive = std::move(sensitive);
     change.create_before_destroy = r.lifecycle.create_before_destroy;
     change.span = r.span;
     if (!old) {

@@ -2,6 +2,7 @@
 #include "runtime/plan/refresh.h"
 
 #include "runtime/plan/compare.h"
+#include "runtime/plan/provider_messages.h"
 
 namespace kc::plan {
 
@@ -18,8 +19,10 @@ std::vector<std::string> refresh(state::State& state, sdk::Providers& providers,
       continue;
     }
     sdk::ReadResponse response = provider->read({r.type, r.address, r.attributes});
-    diags.append(response.diagnostics);
-    if (response.diagnostics.has_errors()) continue;
+    if (append_provider_diagnostics(diags, response.diagnostics, source::Span{},
+                                    secret_texts(r.sensitive, {&r.attributes}))) {
+      continue;
+    }
     if (response.state.is_null()) {
       gone.push_back(r.address);
       drifted.push_back(r.address);

@@ -55,15 +55,22 @@ struct Decoder {
     }
     if (!value) return fail(where + "attributes: " + error);
     out.attributes = std::move(*value);
-    auto deps = json.find("dependencies");
-    if (deps != json.end()) {
-      if (!deps->is_array()) return fail(where + "`dependencies` must be a list of addresses");
-      for (const Json& dep : *deps) {
-        if (!dep.is_string()) return fail(where + "`dependencies` must be a list of addresses");
-        out.dependencies.push_back(dep.get<std::string>());
-      }
-      std::sort(out.dependencies.begin(), out.dependencies.end());
+    return names(json, "dependencies", "addresses", where, out.dependencies) &&
+           names(json, "sensitive_attributes", "attribute names", where, out.sensitive);
+  }
+
+  // An optional list of strings, sorted on reading.
+  bool names(const Json& json, const char* key, const char* what, const std::string& where,
+             std::vector<std::string>& out) {
+    auto list = json.find(key);
+    if (list == json.end()) return true;
+    std::string problem = where + "`" + key + "` must be a list of " + what;
+    if (!list->is_array()) return fail(problem);
+    for (const Json& item : *list) {
+      if (!item.is_string()) return fail(problem);
+      out.push_back(item.get<std::string>());
     }
+    std::sort(out.begin(), out.end());
     return true;
   }
 
@@ -114,7 +121,7 @@ struct Decoder {
         out.outputs.emplace_back(it.key(), std::move(*value));
       }
     }
-    return true;
+    return names(json, "sensitive_outputs", "output names", "", out.sensitive_outputs);
   }
 };
 
@@ -134,21 +141,25 @@ nlohmann::ordered_json state_to_json(const State& state) {
     for (const std::string& d : r.dependencies)
       deps.push_back(d);
     Json attrs = r.attributes.is_null() ? Json::object() : sdk::to_json(r.attributes);
-    resources.push_back(Json{{"address", r.address},
-                             {"type", r.type},
-                             {"provider", r.provider},
-                             {"attributes", std::move(attrs)},
-                             {"dependencies", std::move(deps)},
-                             {"status", r.status}});
+    Json resource{{"address", r.address},
+                  {"type", r.type},
+                  {"provider", r.provider},
+                  {"attributes", std::move(attrs)},
+                  {"dependencies", std::move(deps)},
+                  {"status", r.status}};
+    if (!r.sensitive.empty()) resource["sensitive_attributes"] = r.sensitive;
+    resources.push_back(std::move(resource));
   }
   Json outputs = Json::object();
   for (const auto& [name, value] : state.outputs)
     outputs[name] = sdk::to_json(value);
-  return Json{{"format_version", state.format_version},
-              {"lineage", state.lineage},
-              {"serial", state.serial},
-              {"resources", std::move(resources)},
-              {"outputs", std::move(outputs)}};
+  Json json{{"format_version", state.format_version},
+            {"lineage", state.lineage},
+            {"serial", state.serial},
+            {"resources", std::move(resources)},
+            {"outputs", std::move(outputs)}};
+  if (!state.sensitive_outputs.empty()) json["sensitive_outputs"] = state.sensitive_outputs;
+  return json;
 }
 
 std::string encode_state(const State& state) {

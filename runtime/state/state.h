@@ -20,6 +20,9 @@ struct ResourceState {
   sdk::Value attributes;                  // a map of inputs and outputs; never holds unknowns
   std::vector<std::string> dependencies;  // addresses it depended on when last applied, sorted
   std::string status = "ready";           // "ready" for now
+  // Attributes never printed (the provider's sensitive ones and those computed from a secret),
+  // sorted; stored so that a later plan that deletes the resource still hides them.
+  std::vector<std::string> sensitive;
 };
 
 // Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.
@@ -31,6 +34,7 @@ struct State {
   int64_t serial = 0;   // incremented by every save
   std::vector<ResourceState> resources;
   std::vector<std::pair<std::string, sdk::Value>> outputs;  // in declaration order
+  std::vector<std::string> sensitive_outputs;               // outputs never printed, sorted
 
   const ResourceState* find(std::string_view address) const;
   ResourceState* find(std::string_view address);

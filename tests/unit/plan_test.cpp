@@ -5,6 +5,7 @@
 
 #include "providers/sdk/literal.h"
 #include "runtime/plan/diff.h"
+#include "runtime/plan/provider_messages.h"
 #include "runtime/plan/refresh.h"
 #include "runtime/plan/render_json.h"
 #include "runtime/plan/render_text.h"
@@ -251,6 +252,53 @@ TEST_CASE("plan: ignore_changes keeps the stored value") {
   plan::Plan p = f.plan();
   REQUIRE(p.changes.size() == 1);
   CHECK(p.changes[0].action == plan::Action::NoOp);
+}
+
+TEST_CASE("plan: attributes computed from a secret and those the state recorded stay sensitive") {
+  Fixture f;
+  auto web = testing::desired_machine("web", inputs(2, "hidden"));
+  web.sensitive = {"zone"};
+  f.want(web);
+  auto old = stored("db", applied(4, "kept", "m-0002"));
+  old.sensitive = {"zone"};
+  f.prior.upsert(old);
+  plan::Plan p = f.plan();
+  REQUIRE(p.changes.size() == 2);
+  CHECK(p.changes[0].address == machine("db"));
+  CHECK(p.changes[0].action == plan::Action::Delete);
+  CHECK(p.changes[0].sensitive == std::vector<std::string>{"password", "zone"});
+  CHECK(p.changes[1].action == plan::Action::Create);
+  CHECK(p.changes[1].sensitive == std::vector<std::string>{"password", "zone"});
+  std::string text = plan::render_plan_text(p, false);
+  CHECK(text.find("hidden") == std::string::npos);
+  CHECK(text.find("kept") == std::string::npos);
+}
+
+TEST_CASE("provider messages never show a secret") {
+  sdk::Value attributes = sdk::Value::map({{"password", "hunter2"},
+                                           {"nested", sdk::Value::list({"s3cr3t-token", 7})},
+                                           {"pin", "ab"},
+                                           {"name", "hunter2-db"}});
+  std::vector<std::string> texts =
+      plan::secret_texts({"password", "nested", "pin", "missing"}, {&attributes, nullptr});
+  // Longest first; the two-letter pin is too short to hide without shredding messages.
+  CHECK(texts == std::vector<std::string>{"s3cr3t-token", "hunter2"});
+
+  diag::Diagnostics from;
+  from.error(diag::Code::E0504, source::Span{}, "password \"hunter2\" is weak")
+      .with_label("hunter2hunter2")
+      .with_secondary(source::Span{1, 0, 1}, "token s3cr3t-token")
+      .with_note("name hunter2-db is taken");
+  diag::Diagnostics into;
+  CHECK(plan::append_provider_diagnostics(into, from, source::Span{0, 5, 9}, texts));
+  REQUIRE(into.all().size() == 1);
+  const diag::Diagnostic& d = into.all()[0];
+  CHECK(d.span == source::Span{0, 5, 9});
+  CHECK(d.message == "password \"(sensitive)\" is weak");
+  CHECK(d.label == "(sensitive)(sensitive)");
+  CHECK(d.secondary[0].message == "token (sensitive)");
+  // The value of a field that is not secret is hidden where it contains a secret's text.
+  CHECK(d.notes[0] == "name (sensitive)-db is taken");
 }
 
 TEST_CASE("refresh updates drifted attributes and drops vanished resources") {

@@ -68,8 +68,10 @@ state::State sample_state() {
   s.upsert(machine_state("web", 2));
   auto db = machine_state("db", 4);
   db.dependencies = {testing::machine("web")};
+  db.sensitive = {"zone"};
   s.upsert(db);
   s.outputs = {{"web_ip", "10.0.0.1"}, {"count", 2}};
+  s.sensitive_outputs = {"web_ip"};
   return s;
 }
 
@@ -114,6 +116,7 @@ TEST_CASE("state JSON round-trips through the resource schema") {
     CHECK(back->resources[i].provider == "fake");
     CHECK(back->resources[i].status == "ready");
     CHECK(back->resources[i].dependencies == s.resources[i].dependencies);
+    CHECK(back->resources[i].sensitive == s.resources[i].sensitive);
     CHECK(back->resources[i].attributes == s.resources[i].attributes);
   }
   // The schema turns "4Gi" back into a size, not a string.
@@ -122,6 +125,7 @@ TEST_CASE("state JSON round-trips through the resource schema") {
   CHECK(back->outputs[0].first == "web_ip");
   CHECK(back->outputs[0].second == sdk::Value("10.0.0.1"));
   CHECK(back->outputs[1].second == sdk::Value(2));
+  CHECK(back->sensitive_outputs == std::vector<std::string>{"web_ip"});
   CHECK(state::encode_state(*back) == text);
 }
 
