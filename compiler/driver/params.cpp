@@ -18,6 +18,9 @@ using diag::Code;
 std::optional<sdk::Value> literal_tree(const ast::File& file, ast::ExprId id) {
   const ast::Expr& expr = file.expr(id);
   if (auto scalar = eval::scalar_literal(expr)) return scalar;
+  // A bare word inside a list or record is a string, as in YAML's flow style: `[app, infra]`
+  // gives enum members or strings, whichever the param's type expects.
+  if (const auto* name = std::get_if<ast::NameRef>(&expr.node)) return sdk::Value(name->name.text);
   if (const auto* neg = std::get_if<ast::Unary>(&expr.node); neg && neg->op == ast::UnaryOp::Neg) {
     const ast::Expr& operand = file.expr(neg->operand);
     if (const auto* i = std::get_if<ast::IntLit>(&operand.node)) return sdk::Value(-i->value);

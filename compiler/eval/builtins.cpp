@@ -119,7 +119,8 @@ bool accepts(std::string_view name, const std::vector<Value>& args) {
   }
   if (name == "__net_host") return count(2) && is(0, Kind::Cidr) && is(1, Kind::Int);
   if (name == "__net_contains") {
-    return count(2) && is(0, Kind::Cidr) && (is(1, Kind::Ip) || is(1, Kind::Cidr));
+    return count(2) && is(0, Kind::Cidr) &&
+           (is(1, Kind::Ip) || is(1, Kind::Cidr) || is(1, Kind::String));
   }
   if (name == "__net_overlaps") return count(2) && all_are(Kind::Cidr);
   return false;
@@ -419,8 +420,23 @@ OpResult net_call(std::string_view name, const std::vector<Value>& args) {
     return out ? ok(Value(*out)) : fail(std::move(error));
   }
   if (name == "__net_contains") {
-    return ok(Value(args[1].kind() == Kind::Ip ? net::contains(cidr, args[1].as_ip())
-                                               : net::contains(cidr, args[1].as_cidr())));
+    Value inner = args[1];
+    if (inner.kind() == Kind::String) {
+      // "10.0.0.1" or "10.0.1.0/24", as a literal would be read.
+      const std::string& text = inner.as_string();
+      std::optional<Value> parsed;
+      if (text.find('/') == std::string::npos) {
+        if (auto ip = sdk::parse_ip(text, &error)) parsed = Value(*ip);
+      } else if (auto c = sdk::parse_cidr(text, &error)) {
+        parsed = Value(*c);
+      }
+      if (!parsed) {
+        return fail("`net.contains`: " + error);
+      }
+      inner = std::move(*parsed);
+    }
+    return ok(Value(inner.kind() == Kind::Ip ? net::contains(cidr, inner.as_ip())
+                                             : net::contains(cidr, inner.as_cidr())));
   }
   return ok(Value(net::overlaps(cidr, args[1].as_cidr())));
 }

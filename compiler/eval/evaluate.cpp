@@ -47,9 +47,36 @@ DesiredState Evaluator::run() {
   }
   out_.exports = Value::map(std::move(exports));
   configure(root);
+  keep_reachable(root);
   std::sort(out_.resources.begin(), out_.resources.end(),
             [](const auto& a, const auto& b) { return a.address < b.address; });
   return std::move(out_);
+}
+
+// LANGUAGE.md 7: the desired state is the resources reachable from the root module's exports and
+// outputs, through what their values were computed from and then through resource dependencies.
+// A resource only an unread `let` makes is not managed (lint's unused-let points at such lets).
+void Evaluator::keep_reachable(uint32_t root) {
+  const sema::CheckedModule& module = program_.modules[root];
+  std::map<std::string, const DesiredResource*> by_address;
+  for (const DesiredResource& r : out_.resources)
+    by_address.emplace(r.address, &r);
+  std::set<std::string> reachable;
+  std::vector<std::string> pending;
+  for (uint32_t s = 0; s < module.symbols.size(); ++s) {
+    sema::SymbolKind kind = module.symbols[s].kind;
+    if (kind != sema::SymbolKind::Export && kind != sema::SymbolKind::Output) continue;
+    pending.insert(pending.end(), cells_[root][s].deps.begin(), cells_[root][s].deps.end());
+  }
+  while (!pending.empty()) {
+    std::string address = std::move(pending.back());
+    pending.pop_back();
+    auto it = by_address.find(address);
+    if (it == by_address.end() || !reachable.insert(address).second) continue;
+    pending.insert(pending.end(), it->second->depends_on.begin(), it->second->depends_on.end());
+  }
+  std::erase_if(out_.resources,
+                [&](const DesiredResource& r) { return !reachable.count(r.address); });
 }
 
 void Evaluator::add_deps(const Deps& deps) {
@@ -418,7 +445,16 @@ Result Evaluator::binary(uint32_t m, uint32_t f, const ast::Binary& node) {
   }
   Result rhs = expr(m, f, node.rhs);
   if (!rhs) return std::nullopt;
-  return op_result(apply_binary(node.op, *lhs, *rhs), node.op_span);
+  OpResult result = apply_binary(node.op, *lhs, *rhs);
+  if (result.value) return std::move(result.value);
+  diag::Diagnostic& d =
+      diags_->error(Code::E0403, node.op_span, result.error).with_label("evaluated here");
+  // `x / n`: the zero came from wherever `n` was computed.
+  if (Span from = origin_of(m, f, node.rhs); from.valid()) {
+    d.with_secondary(from, fmt::format("the right operand, {}, comes from here",
+                                       shown(*rhs).value_or("its value")));
+  }
+  return std::nullopt;
 }
 
 Result Evaluator::if_else(uint32_t m, uint32_t f, const ast::IfElse& node) {
@@ -460,11 +496,18 @@ Result Evaluator::element_at(uint32_t m, uint32_t f, const ast::Index& node, con
     const sdk::List& items = object->as_list();
     int64_t i = key->as_int();
     if (i >= 0 && static_cast<uint64_t>(i) < items.size()) return items[static_cast<size_t>(i)];
-    diags_
-        ->error(Code::E0403, at,
-                fmt::format("index {} is out of range for a list of {}", i, items.size()))
-        .with_label(items.empty() ? "the list is empty"
-                                  : fmt::format("valid indexes are 0 to {}", items.size() - 1));
+    diag::Diagnostic& d =
+        diags_
+            ->error(Code::E0403, at,
+                    fmt::format("index {} is out of range for a list of {}", i, items.size()))
+            .with_label(items.empty() ? "the list is empty"
+                                      : fmt::format("valid indexes are 0 to {}", items.size() - 1));
+    if (Span from = origin_of(m, f, node.index); from.valid()) {
+      d.with_secondary(from, fmt::format("the index {} comes from here", i));
+    }
+    if (Span from = origin_of(m, f, node.object); from.valid()) {
+      d.with_secondary(from, fmt::format("the list of {} comes from here", items.size()));
+    }
     return std::nullopt;
   }
   if (const Value* value = object->find(key->as_string())) return *value;
@@ -607,6 +650,9 @@ Result Evaluator::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& n
     if (symbol == nullptr) return std::nullopt;
     return symbol_value(object_type.module_index,
                         static_cast<uint32_t>(symbol - target.symbols.data()), node.member.span);
+  }
+  if (check_reads_ && std::holds_alternative<ast::SelfRef>(file(m, f).expr(node.object).node)) {
+    check_reads_->names.push_back(node.member.text);
   }
   // Reading a field of an instance or a resource depends on what that field came from, not on
   // everything the instance was built from.

@@ -40,16 +40,18 @@ std::optional<std::string> Evaluator::shown(const Value& value) {
 
 // E0304, showing the range (and what an alias stands for) and where it is declared.
 void Evaluator::report_out_of_range(const Value& value, sema::TypeId type, Span at,
-                                    const std::string& broken) {
+                                    const std::string& broken, Span from) {
   const sema::Refinement& r = program_.types.refinement(type);
   std::string written = program_.types.to_string(type);
   std::string range = sema::range_text(program_.types, type);
   std::string message =
       fmt::format("{} is out of range for {}", shown(value).value_or("value"), ticked(written));
   if (range != written) message += fmt::format(" ({})", ticked(range));
-  diags_->error(Code::E0304, at, message)
-      .with_label(broken)
-      .with_secondary(r.range_span.valid() ? r.range_span : r.span, "the range is declared here");
+  diag::Diagnostic& d = diags_->error(Code::E0304, at, message)
+                            .with_label(broken)
+                            .with_secondary(r.range_span.valid() ? r.range_span : r.span,
+                                            "the range is declared here");
+  if (from.valid()) d.with_secondary(from, "the value comes from here");
 }
 
 bool Evaluator::widens(sema::TypeId type) {
@@ -127,7 +129,7 @@ bool Evaluator::conform_written(const Value& value, sema::TypeId type, uint32_t 
   if (list == nullptr || t.kind != TypeKind::List || value.kind() != sdk::Kind::List ||
       value.as_list().size() != list->items.size() ||
       program_.types.kind(type) == TypeKind::Refined) {
-    return conform_stored(value, type, e->span);
+    return conform_stored(value, type, e->span, origin_of(m, f, id));
   }
   // A list written out: each element is checked where it is written.
   bool ok = true;
@@ -136,12 +138,12 @@ bool Evaluator::conform_written(const Value& value, sema::TypeId type, uint32_t 
   return ok;
 }
 
-bool Evaluator::conform_stored(const Value& value, sema::TypeId type, Span at) {
+bool Evaluator::conform_stored(const Value& value, sema::TypeId type, Span at, Span from) {
   if (value.is_unknown() || value.is_null()) return true;
   const sema::Type& t = program_.types.get(type);
   switch (t.kind) {
     case TypeKind::Refined: {
-      if (!conform_stored(value, t.element, at)) return false;
+      if (!conform_stored(value, t.element, at, from)) return false;
       const sema::Refinement& r = program_.types.refinement(type);
       std::optional<std::string> broken;
       if (r.low && compare_ordered(value, *r.low).value_or(0) < 0) {
@@ -150,7 +152,7 @@ bool Evaluator::conform_stored(const Value& value, sema::TypeId type, Span at) {
         broken = fmt::format("the most allowed is {}", *string_form(*r.high));
       }
       if (broken) {
-        report_out_of_range(value, type, at, *broken);
+        report_out_of_range(value, type, at, *broken, from);
         return false;
       }
       if (r.alias_symbol < 0) return true;
@@ -168,7 +170,7 @@ bool Evaluator::conform_stored(const Value& value, sema::TypeId type, Span at) {
       return ok;
     }
     case TypeKind::Optional:
-      return conform_stored(value, t.element, at);
+      return conform_stored(value, t.element, at, from);
     case TypeKind::List: {
       if (value.kind() != sdk::Kind::List) return true;
       bool ok = true;

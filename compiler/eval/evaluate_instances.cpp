@@ -198,13 +198,17 @@ Result Evaluator::finish_instance(Instance& instance, Span at) {
   record.keep = result;
   record.schema = info.type;
   record.lets = std::move(lets);
-  for (size_t i = 0; i < info.fields.size(); ++i)
+  for (size_t i = 0; i < info.fields.size(); ++i) {
     record.deps[info.fields[i].name] = instance.fields[i].deps;
+    const Slot& slot = instance.fields[i];
+    record.origins[info.fields[i].name] = {slot_origin(instance, false, i),
+                                           !slot.set_at.valid() || slot.set_by_default};
+  }
   for (size_t i = 0; i < info.lets.size(); ++i)
     record.deps[info.lets[i].name] = instance.lets[i].deps;
   Result checked = in_instance(instance, [&]() -> Result {
     self_.push_back(result);
-    bool passed = run_checks(info.checks, result, at, ticked(info.name));
+    bool passed = run_checks(info.checks, result, at, ticked(info.name), &instance);
     self_.pop_back();
     return passed ? Result(result) : std::nullopt;
   });
@@ -282,6 +286,7 @@ void Evaluator::report_slot_cycle(const Instance& instance, const std::string& n
 Result Evaluator::instance_name(const std::string& name, Span use) {
   if (instances_.empty()) return std::nullopt;
   Instance& instance = *instances_.back();
+  if (check_reads_ && check_reads_->instance == &instance) check_reads_->names.push_back(name);
   for (size_t i = 0; i < instance.info->fields.size(); ++i) {
     if (instance.info->fields[i].name == name) {
       if (instance.fields[i].state == Slot::State::Unset &&
@@ -347,6 +352,8 @@ Result Evaluator::with_instance(uint32_t m, uint32_t f, const ast::With& node, c
     instance.fields[i].value = old ? *old : Value::null();
     if (old_record && old_record->deps.count(name)) {
       instance.fields[i].deps = old_record->deps.at(name);
+      std::tie(instance.fields[i].set_at, instance.fields[i].set_by_default) =
+          old_record->origins.at(name);
     }
   }
   bool ok = true;
@@ -368,6 +375,8 @@ Result Evaluator::with_instance(uint32_t m, uint32_t f, const ast::With& node, c
     Slot& slot = instance.fields[static_cast<size_t>(it - info->fields.begin())];
     slot.value = std::move(*value);
     slot.deps = std::move(value_deps);
+    slot.set_at = file(m, f).expr(value_id).span;
+    slot.set_by_default = false;
   }
   if (!ok) return std::nullopt;
   return finish_instance(instance, file(m, f).expr(node.object).span);
@@ -395,11 +404,14 @@ Result Evaluator::instance_let(const Value& instance, sema::TypeId schema, const
 }
 
 bool Evaluator::run_checks(const std::vector<sema::SchemaCheck>& checks, const Value& self, Span at,
-                           std::string_view subject) {
+                           std::string_view subject, const Instance* instance) {
   bool ok = true;
   for (const sema::SchemaCheck& check : checks) {
     self_.push_back(self);
+    CheckReads reads{instance, {}};
+    CheckReads* outer_reads = std::exchange(check_reads_, instance ? &reads : nullptr);
     Result condition = expr(check.condition.module, check.condition.file, check.condition.expr);
+    check_reads_ = outer_reads;
     Result message;
     if (condition && !condition->is_unknown() && !condition->as_bool()) {
       message = expr(check.message.module, check.message.file, check.message.expr);
@@ -412,9 +424,10 @@ bool Evaluator::run_checks(const std::vector<sema::SchemaCheck>& checks, const V
     if (condition->is_unknown() || condition->as_bool()) continue;
     std::string text =
         message && message->kind() == sdk::Kind::String ? message->as_string() : "a check failed";
-    diags_->error(Code::E0401, at, fmt::format("{}: {}", subject, text))
-        .with_label("this value fails the check")
-        .with_secondary(check.span, "the check");
+    diag::Diagnostic& d = diags_->error(Code::E0401, at, fmt::format("{}: {}", subject, text))
+                              .with_label("this value fails the check")
+                              .with_secondary(check.span, "the check");
+    if (instance) explain_check_reads(d, *instance, reads.names);
     ok = false;
   }
   return ok;

@@ -182,8 +182,9 @@ class Evaluator {
     enum class State : uint8_t { Unset, Set, Running, Done, Failed };
     State state = State::Unset;
     Value value;
-    Span set_at;  // where the body set it
-    Deps deps;    // the resources the value was computed from: its readers depend on them
+    Span set_at;                  // where the body set it
+    bool set_by_default = false;  // `with` kept a value that came from the default at set_at
+    Deps deps;  // the resources the value was computed from: its readers depend on them
   };
   struct Instance {
     const sema::SchemaInfo* info = nullptr;
@@ -220,16 +221,33 @@ class Evaluator {
   // conform() for the value of expression `id`: elements of a list written out are checked (and
   // reported) where each is written.
   bool conform_at(Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id);
-  bool conform_stored(const Value& value, sema::TypeId type, Span at);
+  // `from`: where the value was computed, when that is not `at` (provenance).
+  bool conform_stored(const Value& value, sema::TypeId type, Span at, Span from = {});
   bool conform_written(const Value& value, sema::TypeId type, uint32_t m, uint32_t f, ExprId id);
   // Ints where `type` has floats become floats (LANGUAGE.md 3: ints widen to floats).
   Value widened(const Value& value, sema::TypeId type);
   bool widens(sema::TypeId type);
   void report_out_of_range(const Value& value, sema::TypeId type, Span at,
-                           const std::string& broken);
+                           const std::string& broken, Span from = {});
   static std::optional<std::string> shown(const Value& value);
+  // ---- provenance (evaluate_provenance.cpp) ----
+  // Where the value of expression `id` was computed, followed through names; invalid when it is
+  // computed right there (or came from outside, which a note says).
+  Span origin_of(uint32_t m, uint32_t f, ExprId id) const;
+  Span slot_origin(const Instance& instance, bool let, size_t index) const;
+  // Secondary labels on a failed check: each field it read, its value and where it was set.
+  void explain_check_reads(diag::Diagnostic& d, const Instance& instance,
+                           const std::vector<std::string>& reads) const;
+  // The fields and lets of `instance` that the check being run reads, in order.
+  struct CheckReads {
+    const Instance* instance = nullptr;
+    std::vector<std::string> names;
+  };
+
+  // Runs checks with `self` bound; a failure is E0401 at `at`. For a schema's checks `instance`
+  // is the instance, whose fields a failure explains.
   bool run_checks(const std::vector<sema::SchemaCheck>& checks, const Value& self, Span at,
-                  std::string_view subject);
+                  std::string_view subject, const Instance* instance = nullptr);
 
   Result resource(uint32_t m, uint32_t f, const ast::Expr& node, const ast::ResourceExpr& res);
   void report_duplicate_address(const std::string& address, Span at, Span call, Span first,
@@ -247,6 +265,7 @@ class Evaluator {
 
   // ---- providers and backends ----
   void configure(uint32_t root);
+  void keep_reachable(uint32_t root);
 
   const sema::CheckedProgram& program_;
   const sdk::SchemaSource& schemas_;
@@ -272,6 +291,8 @@ class Evaluator {
   std::vector<Instance*> instances_;
   // The value `self` stands for in the check being run.
   std::vector<Value> self_;
+  // Set while a schema's check runs: what it reads of the instance.
+  CheckReads* check_reads_ = nullptr;
   // Brace literals (module, file, expression) that a map key gives their @key field.
   std::map<std::tuple<uint32_t, uint32_t, uint32_t>, std::string> keyed_exprs_;
   // Where a resource created now belongs: `prod`, `prod.node_pool["app"]`; empty at the top.
@@ -286,6 +307,8 @@ class Evaluator {
     sema::TypeId schema;
     std::map<std::string, Value> lets;
     std::map<std::string, Deps> deps;
+    // Where each field's value was written, and whether that is the field's default (provenance).
+    std::map<std::string, std::pair<Span, bool>> origins;
   };
   std::map<const sdk::Entries*, InstanceRecord> instance_records_;
   const InstanceRecord* record_of(const Value& value) const;

@@ -62,6 +62,16 @@ Uses collect_uses(const Context& context) {
   return uses;
 }
 
+// Whether values of `type` are resources, or lists or maps of them.
+bool makes_resources(const sema::TypeTable& types, sema::TypeId type) {
+  const sema::Type& t = types.get(types.core(type));
+  if (t.kind == sema::TypeKind::Resource) return true;
+  if (t.kind == sema::TypeKind::List || t.kind == sema::TypeKind::Map) {
+    return makes_resources(types, t.element);
+  }
+  return false;
+}
+
 void unused(const Context& context, Reporter& out) {
   Uses uses = collect_uses(context);
   for (uint32_t m : context.modules()) {
@@ -74,10 +84,18 @@ void unused(const Context& context, Reporter& out) {
       if (symbol.decl >= file.decls.size()) continue;
       const ast::Decl& decl = file.decls[symbol.decl];
       switch (symbol.kind) {
-        case sema::SymbolKind::Let:
-          out.report(Rule::UnusedLet, symbol.span, fmt::format("`{}` is never read", symbol.name))
-              .with_label(fmt::format("remove it, or name it `_{}`", symbol.name));
+        case sema::SymbolKind::Let: {
+          diag::Diagnostic& d =
+              out.report(Rule::UnusedLet, symbol.span,
+                         fmt::format("`{}` is never read", symbol.name))
+                  .with_label(fmt::format("remove it, or name it `_{}`", symbol.name));
+          if (makes_resources(context.checked().types, symbol.type)) {
+            d.with_note(
+                "the resources it makes are not managed: only those reachable from exports and "
+                "outputs are in the desired state; export it to manage them");
+          }
           break;
+        }
         case sema::SymbolKind::Param:
           out.report(Rule::UnusedParam, symbol.span,
                      fmt::format("param `{}` is never read", symbol.name))

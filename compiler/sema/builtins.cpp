@@ -54,7 +54,7 @@ constexpr Builtin kBuiltins[] = {
     {"cidr", "a cidr, or a string such as \"10.0.0.0/16\""},
     {"__net_subnet", "a cidr, the number of bits to add to its prefix and a subnet number", true},
     {"__net_host", "a cidr and a host number", true},
-    {"__net_contains", "a cidr and an ip or cidr", true},
+    {"__net_contains", "a cidr and an ip, a cidr or a string holding one", true},
     {"__net_overlaps", "two cidrs", true},
 };
 
@@ -331,7 +331,7 @@ class Typer {
     }
     if (name_ == "__net_contains") {
       if (args_.size() != 2 || !is(0, TypeKind::Cidr) ||
-          !(is(1, TypeKind::Ip) || kind(1) == TypeKind::Cidr)) {
+          !(is(1, TypeKind::Ip) || kind(1) == TypeKind::Cidr || is(1, TypeKind::String))) {
         return takes();
       }
       return gives(prim(TypeKind::Bool));
@@ -368,7 +368,10 @@ std::vector<std::string> builtin_names() {
 std::string builtin_usage(std::string_view name) {
   const Builtin* b = find(name);
   if (b == nullptr) return {};
-  return fmt::format("`{}` takes {}", name, b->takes);
+  // An intrinsic is named as the std/net function that wraps it: `net.contains`.
+  std::string shown(name);
+  if (shown.starts_with("__net_")) shown = "net." + shown.substr(6);
+  return fmt::format("`{}` takes {}", shown, b->takes);
 }
 
 BuiltinTyping builtin_type(TypeTable& types, std::string_view name,

@@ -4,9 +4,9 @@
 A case is `tests/testdata/<phase>/<topic>/[fail_]<case>.kcl`; files whose names start with `_` are
 not cases (cases import them). The expectation lives beside the case in `<case>.out`: the exit code,
 stdout and stderr of the run. The command is `kc <args> <case file>`, where <args> comes from a
-`# ARGS: ...` line in the case, or else from the phase's default below; when <args> contain `-`,
-the case file's text is given on standard input instead of its name. `fail_` cases must exit
-non-zero and the others zero, so a golden file cannot quietly accept a wrong outcome.
+`# ARGS: ...` line in the case (split as a shell would), or else from the phase's default below;
+when <args> contain `-`, the case file's text is given on standard input instead of its name.
+`fail_` cases must exit non-zero and the others zero, so a golden file cannot quietly accept a wrong outcome.
 
 Each case runs in a fresh temporary copy of its directory (so `.kc/` state never lands in the tree),
 with that copy as the working directory, so paths print as the case's file name.
@@ -16,6 +16,7 @@ with that copy as the working directory, so paths print as the case's file name.
 import argparse
 import difflib
 import os
+import shlex
 import re
 import shutil
 import subprocess
@@ -52,7 +53,7 @@ def args_for(path, rel):
         for line in f:
             m = re.match(r"\s*#\s*ARGS:\s*(.*)$", line)
             if m:
-                return m.group(1).split()
+                return shlex.split(m.group(1))
     phase = rel.split(os.sep)[0]
     return DEFAULT_ARGS.get(phase, ["check"])
 

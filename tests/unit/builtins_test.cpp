@@ -465,7 +465,7 @@ TEST_SUITE("builtins") {
     CHECK(call("__net_contains", {net16, Value(*kc::sdk::parse_cidr("10.0.0.0/8"))}) == "false");
     CHECK(call("__net_overlaps", {net16, Value(*kc::sdk::parse_cidr("10.0.0.0/8"))}) == "true");
     CHECK(call("__net_host", {str("10.0.0.0/16"), Value(1)}) ==
-          "error: `__net_host` takes a cidr and a host number");
+          "error: `net.host` takes a cidr and a host number");
     CHECK(kc::sema::is_intrinsic("__net_subnet"));
     CHECK(kc::sema::is_builtin("__net_overlaps"));
     CHECK_FALSE(kc::sema::is_intrinsic("len"));
@@ -552,12 +552,13 @@ TEST_SUITE("builtins") {
 
     CHECK(t("__net_subnet", {t.p(K::Cidr), t.p(K::Int), t.p(K::Int)}) == "cidr");
     CHECK(t("__net_subnet", {t.p(K::String), t.p(K::Int), t.p(K::Int)})
-              .rfind("error: `__net_subnet` takes", 0) == 0);
+              .rfind("error: `net.subnet` takes", 0) == 0);
     CHECK(t("__net_host", {t.p(K::Cidr), t.p(K::Int)}) == "ip");
     CHECK(t("__net_contains", {t.p(K::Cidr), t.p(K::Ip)}) == "bool");
     CHECK(t("__net_contains", {t.p(K::Cidr), t.p(K::Cidr)}) == "bool");
+    CHECK(t("__net_contains", {t.p(K::Cidr), t.p(K::String)}) == "bool");
     CHECK(t("__net_contains", {t.p(K::Cidr), t.p(K::Int)}) ==
-          "error: `__net_contains` takes a cidr and an ip or cidr");
+          "error: `net.contains` takes a cidr and an ip, a cidr or a string holding one");
     CHECK(t("__net_overlaps", {t.p(K::Cidr), t.p(K::Cidr)}) == "bool");
   }
 
