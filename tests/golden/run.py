@@ -58,6 +58,11 @@ def args_for(path, rel):
     return DEFAULT_ARGS.get(phase, ["check"])
 
 
+# Seconds one case may take before it counts as a hang. Sanitizer builds run ~10x slower, so their
+# test preset raises it (KC_TEST_TIMEOUT in CMakePresets.json).
+CASE_TIMEOUT = float(os.environ.get("KC_TEST_TIMEOUT", "60"))
+
+
 def run_case(kc, path, rel):
     args = args_for(path, rel)
     with tempfile.TemporaryDirectory(prefix="kc-golden-") as tmp:
@@ -70,10 +75,10 @@ def run_case(kc, path, rel):
             with open(path, encoding="utf-8", newline="") as f:
                 stdin_text = f.read()
             proc = subprocess.run([kc] + args, cwd=work, env=env, capture_output=True, text=True,
-                                  timeout=60, input=stdin_text)
+                                  timeout=CASE_TIMEOUT, input=stdin_text)
         else:
             proc = subprocess.run([kc] + args + [os.path.basename(path)], cwd=work, env=env,
-                                  capture_output=True, text=True, timeout=60,
+                                  capture_output=True, text=True, timeout=CASE_TIMEOUT,
                                   stdin=subprocess.DEVNULL)
     out = f"exit: {proc.returncode}\n--- stdout\n{proc.stdout}--- stderr\n{proc.stderr}"
     return proc.returncode, out
@@ -89,8 +94,13 @@ def main():
 
     passed = failed = 0
     for path, rel in cases(opts.filters):
-        code, actual = run_case(kc, path, rel)
         expected_path = path[:-4] + ".out"
+        try:
+            code, actual = run_case(kc, path, rel)
+        except subprocess.TimeoutExpired:
+            failed += 1
+            print(f"FAIL {rel}\n  did not finish in {CASE_TIMEOUT:g} s (KC_TEST_TIMEOUT)")
+            continue
         problems = []
         want_failure = os.path.basename(path).startswith("fail_")
         if want_failure and code == 0:
