@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <iostream>
+#include <map>
 #include <memory>
 
 #include "cli/commands.h"
+#include "cli/planning.h"
 #include "cli/session.h"
 #include "compiler/format/diff.h"
 #include "compiler/lint/fix.h"
@@ -26,7 +29,7 @@ struct LintOptions {
 };
 
 // One lint of the module: the session (which owns the sources the findings point into), the
-// configuration and release table it read, and the findings with the compile diagnostics.
+// configuration it read, and the findings with the compile diagnostics.
 struct LintRun {
   std::unique_ptr<Session> session;
   lint::LintConfig config;
@@ -36,6 +39,20 @@ struct LintRun {
 int64_t today() {
   auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
   return now.time_since_epoch().count();
+}
+
+// The attributes of the module's stored state by address, read without a lock (nothing is
+// written); nullopt when there is no state file. A state that cannot be read is no reason for lint
+// to fail: plan reports it.
+std::optional<std::map<std::string, sdk::Value>> stored_resources(Session& session) {
+  std::string path = state::LocalBackend::default_path(session.module_dir());
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) return std::nullopt;
+  state::LocalBackend backend(path);
+  diag::Diagnostics scratch;
+  std::optional<state::State> loaded = backend.load(session.providers(), scratch);
+  if (!loaded) return std::nullopt;
+  return known_resources(*loaded);
 }
 
 std::unique_ptr<LintRun> lint_once(const CommonOptions& common) {
@@ -48,6 +65,12 @@ std::unique_ptr<LintRun> lint_once(const CommonOptions& common) {
   run->config = lint::load_config(sources, session.module_dir(), session.diagnostics());
   std::optional<lint::ReleaseTable> releases =
       lint::load_release_table(sources, stdlib_dirs(), session.diagnostics());
+  std::optional<lint::NetworkPluginTable> plugins =
+      lint::load_network_plugin_table(sources, stdlib_dirs(), session.diagnostics());
+  std::optional<lint::AddonCompatibilityTable> addons =
+      lint::load_addon_table(sources, stdlib_dirs(), session.diagnostics());
+  std::optional<std::map<std::string, sdk::Value>> stored;
+  if (desired) stored = stored_resources(session);
   lint::LintInput input;
   input.sources = &sources;
   input.checked = session.compilation().checked();
@@ -55,6 +78,9 @@ std::unique_ptr<LintRun> lint_once(const CommonOptions& common) {
   input.schemas = &session.providers();
   input.config = &run->config;
   input.releases = releases ? &*releases : nullptr;
+  input.plugins = plugins ? &*plugins : nullptr;
+  input.addons = addons ? &*addons : nullptr;
+  input.stored = stored ? &*stored : nullptr;
   input.today = today();
   run->result = lint::lint(input, session.diagnostics());
   return run;

@@ -8,7 +8,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev doctest-dev
-  python3
+  python3 pre-commit
 )
 
 missing=()

@@ -81,6 +81,23 @@ void fix_unused(const Context& context, const std::vector<const Ignore*>& commen
   finding.with_fix("keep only the rules that are silenced", names, list);
 }
 
+// Whether the data `rule` reads was there: without it the rule is skipped.
+bool can_run(const Context& context, Rule rule) {
+  const LintInput& input = context.input();
+  switch (rule) {
+    case Rule::KubernetesVersionEol:
+      return input.releases != nullptr;
+    case Rule::NetworkPluginFeature:
+      return input.plugins != nullptr;
+    case Rule::AddonIncompatible:
+      return input.addons != nullptr;
+    case Rule::UpgradeSkipsMinor:
+      return input.stored != nullptr;
+    default:
+      return true;
+  }
+}
+
 void report_unused(const Context& context, Reporter& out, std::vector<FileIgnores>& all) {
   for (FileIgnores& entry : all) {
     std::map<uint32_t, std::vector<const Ignore*>> by_comment;
@@ -90,8 +107,7 @@ void report_unused(const Context& context, Reporter& out, std::vector<FileIgnore
     // A rule that is off here, or could not run, finds nothing; its ignores are not stale.
     for (Ignore& ignore : entry.ignores) {
       if (!ignore.rule) continue;
-      if (!context.config().severity(*ignore.rule, path) ||
-          (*ignore.rule == Rule::KubernetesVersionEol && context.input().releases == nullptr)) {
+      if (!context.config().severity(*ignore.rule, path) || !can_run(context, *ignore.rule)) {
         ignore.used = true;
       }
     }

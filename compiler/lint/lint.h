@@ -4,10 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/eval/desired_state.h"
+#include "compiler/lint/addon_compat.h"
 #include "compiler/lint/config.h"
+#include "compiler/lint/network_plugins.h"
 #include "compiler/lint/releases.h"
 #include "compiler/sema/checked.h"
 #include "compiler/source/source.h"
@@ -25,6 +29,13 @@ struct LintInput {
   const LintConfig* config = nullptr;
   // Null when no release table was found: kubernetes-version-eol is then skipped.
   const ReleaseTable* releases = nullptr;
+  // Null when no network plugin table was found: network-plugin-feature is then skipped.
+  const NetworkPluginTable* plugins = nullptr;
+  // Null when no addon compatibility table was found: addon-incompatible is then skipped.
+  const AddonCompatibilityTable* addons = nullptr;
+  // Address -> attributes from the state, when one exists (null otherwise): upgrade-skips-minor
+  // compares the desired versions with them.
+  const std::map<std::string, sdk::Value>* stored = nullptr;
   // Days since 1970-01-01: the date support status is judged on unless the configuration sets
   // kubernetes-version-eol's `as_of`.
   int64_t today = 0;

@@ -5,12 +5,10 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include "compiler/lint/config.h"
+#include "compiler/lint/data_file.h"
 
 namespace kc::lint {
 
@@ -76,15 +74,9 @@ std::optional<ReleaseTable> parse_release_table(source::SourceManager& sources,
 std::optional<ReleaseTable> load_release_table(source::SourceManager& sources,
                                                const std::vector<std::string>& stdlib_dirs,
                                                diag::Diagnostics& diagnostics) {
-  for (const std::string& dir : stdlib_dirs) {
-    std::filesystem::path path = std::filesystem::path(dir) / kReleaseTablePath;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) continue;
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_release_table(sources, path.lexically_normal().string(), text.str(), diagnostics);
-  }
-  return std::nullopt;
+  std::optional<DataFile> data = read_data_file(stdlib_dirs, kReleaseTablePath);
+  if (!data) return std::nullopt;
+  return parse_release_table(sources, data->path, std::move(data->text), diagnostics);
 }
 
 }  // namespace kc::lint

@@ -1,6 +1,7 @@
 // Cluster shape: etcd quorum, control-plane and pool availability, rollout bounds of pools,
-// autoscale bounds and drain timeouts. Reads the evaluated `Cluster` instances of the exports and
-// the machines the cluster lowered to; points at the field assignments in the source.
+// autoscale bounds, drain timeouts and the protection of production clusters. Reads the evaluated
+// `Cluster` instances of the exports and the resources the cluster lowered to; points at the field
+// assignments in the source.
 #include <fmt/format.h>
 
 #include <map>
@@ -180,12 +181,58 @@ void pool_zone(const Context& context, Reporter& out, const Instance& cluster, c
   }
 }
 
+// The resources whose loss takes the cluster down: control-plane machines, dedicated etcd
+// machines (role `etcd` alone) and etcd members.
+bool guards_the_cluster(const eval::DesiredResource& resource) {
+  if (resource.type == "sim.etcd_member") return true;
+  if (resource.type != "sim.machine") return false;
+  std::optional<std::string> role = string_at(resource.attributes, {"role"});
+  if (!role) return false;
+  if (*role == "etcd") return true;
+  std::string_view roles = *role;
+  while (!roles.empty()) {
+    size_t comma = roles.find(',');
+    if (roles.substr(0, comma) == "control-plane") return true;
+    if (comma == std::string_view::npos) break;
+    roles.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+void production_guard(const Context& context, Reporter& out, const Instance& cluster) {
+  const sdk::Value* production = value_at(*cluster.value, {"production"});
+  if (production == nullptr || production->kind() != sdk::Kind::Bool || !production->as_bool()) {
+    return;
+  }
+  std::string prefix = cluster.owner + ".";
+  int64_t unguarded = 0;
+  std::string example;
+  for (const eval::DesiredResource& resource : context.desired()->resources) {
+    if (resource.address.rfind(prefix, 0) != 0 || !guards_the_cluster(resource)) continue;
+    if (resource.lifecycle.prevent_destroy) continue;
+    if (unguarded++ == 0) example = resource.address;
+  }
+  if (unguarded == 0) return;
+  Location at = locate(context, cluster, path_of({"production"}));
+  out.report(Rule::PreventDestroyProduction, at.span,
+             fmt::format("production cluster `{}` does not protect its control plane and etcd "
+                         "from deletion",
+                         string_at(*cluster.value, {"name"}).value_or(cluster.owner)))
+      .with_label("a production cluster needs `prevent_destroy = true`")
+      .with_note(fmt::format(
+          "{} of its resources lack `lifecycle {{ prevent_destroy = true }}` (control-plane "
+          "machines, dedicated etcd machines and etcd members, such as `{}`); set "
+          "`prevent_destroy = true` on the cluster",
+          unguarded, example));
+}
+
 }  // namespace
 
 void cluster_rules(const Context& context, Reporter& out) {
   for (const Instance& cluster : find_instances(context, context.prelude_schema("Cluster"))) {
     etcd_members(context, out, cluster);
     control_plane(context, out, cluster);
+    production_guard(context, out, cluster);
     for (const Pool& pool : pools_of(*cluster.value)) {
       pool_rollout(context, out, cluster, pool);
       pool_drain(context, out, cluster, pool);

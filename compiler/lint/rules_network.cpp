@@ -1,5 +1,6 @@
-// Cluster networks: overlapping CIDRs (with each other and with subnets the module declares),
-// and pod and service CIDRs too small (or too large) for the cluster.
+// Cluster networks: overlapping CIDRs (with each other and with subnets the module declares), pod
+// and service CIDRs too small (or too large) for the cluster, and network features the chosen
+// plugin lacks (stdlib/data/network-plugins.yaml).
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -149,6 +150,47 @@ void service_cidr(const Context& context, Reporter& out, const Instance& cluster
   }
 }
 
+// A `Network` switch that needs the plugin's support: the field, which is also the feature's name
+// in the plugin table, and what the plugin must do.
+struct PluginFeature {
+  const char* field;
+  const char* what;  // "enforce NetworkPolicy objects"
+};
+constexpr PluginFeature kPluginFeatures[] = {
+    {"network_policy", "enforce NetworkPolicy objects"},
+};
+
+void plugin_features(const Context& context, Reporter& out, const Instance& cluster) {
+  const NetworkPluginTable* table = context.input().plugins;
+  if (table == nullptr) return;
+  std::optional<std::string> plugin = string_at(*cluster.value, {"network", "plugin"});
+  if (!plugin) return;
+  const NetworkPluginInfo* info = table->find(*plugin);
+  if (info == nullptr) return;
+  for (const PluginFeature& feature : kPluginFeatures) {
+    const sdk::Value* wanted = value_at(*cluster.value, {"network", feature.field});
+    if (wanted == nullptr || wanted->kind() != sdk::Kind::Bool || !wanted->as_bool()) continue;
+    auto known = info->features.find(feature.field);
+    if (known == info->features.end() || known->second) continue;  // supported, or not known
+    Location at = locate(context, cluster, path_of({"network", feature.field}));
+    Location plugin_at = locate(context, cluster, path_of({"network", "plugin"}));
+    diag::Diagnostic& d =
+        out.report(Rule::NetworkPluginFeature, at.span,
+                   fmt::format("network plugin `{}` does not {}", *plugin, feature.what))
+            .with_label(fmt::format("`{} = true` needs a plugin that does", feature.field));
+    if (plugin_at.exact) {
+      d.with_secondary(plugin_at.span, fmt::format("`{}` is chosen here", *plugin));
+    }
+    std::vector<std::string> supporting = table->supporting(feature.field);
+    d.with_note(
+        supporting.empty()
+            ? fmt::format("no plugin in the standard library's {} does", kNetworkPluginTablePath)
+            : fmt::format("plugins that do: {} (the plugin table is the standard "
+                          "library's {})",
+                          fmt::join(supporting, ", "), kNetworkPluginTablePath));
+  }
+}
+
 }  // namespace
 
 void network_rules(const Context& context, Reporter& out) {
@@ -165,6 +207,7 @@ void network_rules(const Context& context, Reporter& out) {
     if (auto services = cidr_at(*cluster.value, {"network", "service_cidr"})) {
       service_cidr(context, out, cluster, *services);
     }
+    plugin_features(context, out, cluster);
   }
 }
 

@@ -5,7 +5,12 @@ passed=0
 failed=0
 
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
-fail() { failed=$((failed + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && printf '%s\n' "$2" | sed 's/^/    /'; }
+fail() {
+  failed=$((failed + 1))
+  echo "FAIL $1"
+  if [ -n "${2:-}" ]; then printf '%s\n' "$2" | sed 's/^/    /'; fi
+  return 0  # a check that fails must not end a `set -e` script before `finish` reports
+}
 
 # run NAME EXPECTED_EXIT CMD...: runs CMD, keeps its output in $out, checks the exit code.
 run() {

@@ -1,6 +1,7 @@
 // `kc lint`: the rule registry against its documentation and golden cases, the documented bad and
 // good examples run through the real pipeline, configuration, suppression comments, label syntax,
-// the release table, fixes (applied twice) and the SARIF 2.1.0 output's required properties.
+// the data tables (releases, network plugins, addon compatibility), the rules that need a stored
+// state, fixes (applied twice) and the SARIF 2.1.0 output's required properties.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -14,10 +15,12 @@
 
 #include "compiler/driver/compilation.h"
 #include "compiler/format/format.h"
+#include "compiler/lint/addon_compat.h"
 #include "compiler/lint/config.h"
 #include "compiler/lint/fix.h"
 #include "compiler/lint/label_syntax.h"
 #include "compiler/lint/lint.h"
+#include "compiler/lint/network_plugins.h"
 #include "compiler/lint/releases.h"
 #include "compiler/lint/rule.h"
 #include "compiler/lint/sarif.h"
@@ -68,18 +71,15 @@ class LintFileSystem : public driver::FileSystem {
   driver::DiskFileSystem disk_;
 };
 
-// One lint run over `/m/main.kcl`, as `kc lint` does it.
-struct LintRun {
+// The module `/m/main.kcl` holding `text`, checked and evaluated (`desired` is nullopt when that
+// fails).
+struct Evaluated {
   LintFileSystem fs;
   providers::BuiltinProviders providers;
   std::unique_ptr<driver::Compilation> compilation;
   std::optional<eval::DesiredState> desired;
-  lint::LintConfig config;
-  std::optional<lint::ReleaseTable> releases;
-  diag::Diagnostics result;
 
-  explicit LintRun(const std::string& text, const std::string& config_text = "",
-                   int64_t today = *lint::parse_date("2025-01-01")) {
+  explicit Evaluated(const std::string& text) {
     fs.files["/m/main.kcl"] = text;
     compilation = std::make_unique<driver::Compilation>(
         driver::CompileOptions{"/m", {kSource + "/stdlib"}, std::nullopt}, providers, fs);
@@ -90,12 +90,41 @@ struct LintRun {
       compilation->diagnostics().append(eval_diags);
       if (!eval_diags.has_errors()) desired = std::move(state);
     }
+  }
+};
+
+// A stored state as if `text` had been applied: each resource's attributes by address (outputs
+// stay unknown; the rules read only inputs).
+std::map<std::string, sdk::Value> applied_state(const std::string& text) {
+  Evaluated applied(text);
+  REQUIRE_MESSAGE(applied.desired, "the applied module does not evaluate");
+  std::map<std::string, sdk::Value> stored;
+  for (const eval::DesiredResource& resource : applied.desired->resources)
+    stored.emplace(resource.address, resource.attributes);
+  return stored;
+}
+
+// One lint run over `/m/main.kcl`, as `kc lint` does it.
+struct LintRun : Evaluated {
+  lint::LintConfig config;
+  std::optional<lint::ReleaseTable> releases;
+  std::optional<lint::NetworkPluginTable> plugins;
+  std::optional<lint::AddonCompatibilityTable> addons;
+  diag::Diagnostics result;
+
+  explicit LintRun(const std::string& text, const std::string& config_text = "",
+                   int64_t today = *lint::parse_date("2025-01-01"),
+                   const std::map<std::string, sdk::Value>* stored = nullptr)
+      : Evaluated(text) {
     source::SourceManager& sources = compilation->sources();
     if (!config_text.empty()) {
       config =
           lint::parse_config(sources, "/m/.kc-lint.yaml", config_text, compilation->diagnostics());
     }
-    releases = lint::load_release_table(sources, {kSource + "/stdlib"}, compilation->diagnostics());
+    std::vector<std::string> stdlib = {kSource + "/stdlib"};
+    releases = lint::load_release_table(sources, stdlib, compilation->diagnostics());
+    plugins = lint::load_network_plugin_table(sources, stdlib, compilation->diagnostics());
+    addons = lint::load_addon_table(sources, stdlib, compilation->diagnostics());
     lint::LintInput input;
     input.sources = &sources;
     input.checked = compilation->checked();
@@ -103,8 +132,31 @@ struct LintRun {
     input.schemas = &providers;
     input.config = &config;
     input.releases = releases ? &*releases : nullptr;
+    input.plugins = plugins ? &*plugins : nullptr;
+    input.addons = addons ? &*addons : nullptr;
+    input.stored = stored;
     input.today = today;
     result = lint::lint(input, compilation->diagnostics());
+  }
+
+  const diag::Diagnostic* find(std::string_view code) const {
+    for (const diag::Diagnostic& d : result.all()) {
+      if (d.code_string() == code) return &d;
+    }
+    return nullptr;
+  }
+  size_t count(std::string_view code) const {
+    size_t n = 0;
+    for (const diag::Diagnostic& d : result.all())
+      n += d.code_string() == code ? 1 : 0;
+    return n;
+  }
+  // The text a finding points at.
+  std::string_view at(const diag::Diagnostic& d) const {
+    return compilation->sources()
+        .file(d.span.file)
+        .text()
+        .substr(d.span.begin, d.span.end - d.span.begin);
   }
 
   std::vector<std::string> codes() const {
@@ -142,7 +194,8 @@ std::optional<std::string> example(const std::string& page, const std::string& s
 }
 
 // The examples are linted as of 2025-01-01 (LintRun's default day), as the kubernetes-version-eol
-// page says.
+// page says. A page with an `## Applied` example (rules that compare with the stored state) lints
+// both examples against the state that module would have stored.
 TEST_CASE("every rule has a doc page whose bad example fires and whose good example does not") {
   for (const lint::RuleInfo& info : lint::all_rules()) {
     std::string name(info.name);
@@ -153,19 +206,23 @@ TEST_CASE("every rule has a doc page whose bad example fires and whose good exam
     CHECK(page.rfind("# `" + name + "`", 0) == 0);
     std::optional<std::string> bad = example(page, "Bad");
     std::optional<std::string> good = example(page, "Good");
+    std::optional<std::string> applied = example(page, "Applied");
     REQUIRE_MESSAGE(bad, "no ```kcl block under `## Bad`");
     REQUIRE_MESSAGE(good, "no ```kcl block under `## Good`");
-    for (const std::string* text : {&*bad, &*good}) {
+    for (const std::string* text : {&*bad, &*good, applied ? &*applied : &*good}) {
       source::SourceManager sources;
       format::FormatResult formatted = format::format_file(sources, sources.add("x.kcl", *text));
       CHECK_MESSAGE((formatted.ok && !formatted.changed),
                     "an example is not as `kc fmt` prints it");
     }
-    LintRun bad_run(*bad);
+    std::optional<std::map<std::string, sdk::Value>> stored;
+    if (applied) stored = applied_state(*applied);
+    const std::map<std::string, sdk::Value>* state = stored ? &*stored : nullptr;
+    LintRun bad_run(*bad, "", *lint::parse_date("2025-01-01"), state);
     CAPTURE(bad_run.listing());
     CHECK(!bad_run.result.has_errors());
     CHECK(bad_run.has(name));
-    LintRun good_run(*good);
+    LintRun good_run(*good, "", *lint::parse_date("2025-01-01"), state);
     CAPTURE(good_run.listing());
     CHECK(good_run.result.empty());
   }
@@ -181,11 +238,14 @@ TEST_CASE("docs/lint/README.md lists every rule, and every rule has a golden cas
     for (std::sregex_iterator it(text.begin(), text.end(), code), end; it != end; ++it)
       fired.insert((*it)[2]);
   }
+  // A golden case cannot carry a stored state (tests/golden/run.py copies a case without its
+  // `.kc/`), so the rules that compare with one are covered by the tests below instead.
+  const std::set<std::string> needs_state = {"upgrade-skips-minor"};
   for (const lint::RuleInfo& info : lint::all_rules()) {
     std::string name(info.name);
     CAPTURE(name);
     CHECK(readme.find("[`" + name + "`](" + name + ".md)") != std::string::npos);
-    CHECK(fired.count(name) == 1);
+    CHECK(fired.count(name) == (needs_state.count(name) ? 0 : 1));
   }
 }
 
@@ -442,6 +502,261 @@ TEST_CASE("a fix that would break the file is not applied") {
   d.with_fix("break it", source::Span{id, 0, 3}, "{{");
   diags.add(d);
   CHECK(lint::apply_fixes(diags, sources).empty());
+}
+
+// ---- the network plugin and addon compatibility tables ----
+
+TEST_CASE("the network plugin table") {
+  source::SourceManager sources;
+  diag::Diagnostics diags;
+  std::optional<lint::NetworkPluginTable> table =
+      lint::load_network_plugin_table(sources, {kSource + "/stdlib"}, diags);
+  REQUIRE(table);
+  CHECK(diags.empty());
+  // Every member of the `NetworkPlugin` enum, and whether it enforces NetworkPolicy objects.
+  for (const char* name : {"calico", "cilium", "flannel", "canal", "weave"}) {
+    CAPTURE(name);
+    const lint::NetworkPluginInfo* plugin = table->find(name);
+    REQUIRE(plugin);
+    REQUIRE(plugin->features.count("network_policy") == 1);
+    CHECK(plugin->features.at("network_policy") == (std::string(name) != "flannel"));
+  }
+  CHECK(table->supporting("network_policy") ==
+        std::vector<std::string>{"calico", "cilium", "canal", "weave"});
+
+  diag::Diagnostics bad;
+  CHECK(!lint::parse_network_plugin_table(sources, "t.yaml",
+                                          "plugins:\n  calico: { network_policy: maybe }\n", bad));
+  REQUIRE(bad.all().size() == 1);
+  CHECK(bad.all()[0].code == diag::Code::E0505);
+  const source::SourceFile& file = sources.file(bad.all()[0].span.file);
+  CHECK(file.line_col(bad.all()[0].span.begin).line == 2);
+  CHECK(file.text().substr(bad.all()[0].span.begin, 5) == "maybe");
+  diag::Diagnostics no_list;
+  CHECK(!lint::parse_network_plugin_table(sources, "t.yaml", "plugin: []\n", no_list));
+  CHECK(no_list.has_errors());
+}
+
+TEST_CASE("the addon compatibility table") {
+  source::SourceManager sources;
+  diag::Diagnostics diags;
+  std::optional<lint::AddonCompatibilityTable> table =
+      lint::load_addon_table(sources, {kSource + "/stdlib"}, diags);
+  REQUIRE(table);
+  CHECK(diags.empty());
+  const lint::AddonSupport* nginx = table->find("ingress-nginx", {1, 11});
+  REQUIRE(nginx);
+  CHECK(nginx->range() == "1.26 to 1.30");
+  CHECK(nginx->supports({1, 26}));
+  CHECK(nginx->supports({1, 30}));
+  CHECK(!nginx->supports({1, 31}));
+  CHECK(!nginx->supports({1, 25}));
+  // A block label cannot hold `-`: `metrics_server` is metrics-server. Its rows have no upper
+  // bound.
+  const lint::AddonSupport* metrics = table->find("metrics_server", {0, 7});
+  REQUIRE(metrics);
+  CHECK(metrics->range() == "1.27 and later");
+  CHECK(metrics->supports({1, 35}));
+  CHECK(!metrics->supports({1, 26}));
+  REQUIRE(table->find("cert-manager", {1, 15}));
+  CHECK(!table->find("cert-manager", {9, 9}));
+  CHECK(!table->find("coredns", {1, 11}));
+
+  std::optional<lint::AddonCompatibilityTable> parsed = lint::parse_addon_table(
+      sources, "t.yaml",
+      "addons:\n  a:\n    - { version: \"2.1\", kubernetes: \"1.28 - 1.30\" }\n"
+      "    - { version: \"2.2\", kubernetes: \"1.29+\" }\n",
+      diags);
+  REQUIRE(parsed);
+  CHECK(parsed->find("a", {2, 1})->kubernetes_max == lint::MinorVersion{1, 30});
+  CHECK(!parsed->find("a", {2, 2})->kubernetes_max);
+  for (const char* text :
+       {"addons:\n  a:\n    - { version: \"2\", kubernetes: \"1.28 - 1.30\" }\n",
+        "addons:\n  a:\n    - { version: \"2.1\", kubernetes: \"1.30 - 1.28\" }\n",
+        "addons:\n  a:\n    - { version: \"2.1\", kubernetes: \"new\" }\n",
+        "addons:\n  a:\n    - { version: \"2.1\", kubernetes: \"1.28+\" }\n"
+        "    - { version: \"2.1\", kubernetes: \"1.29+\" }\n",
+        "addons: [\n"}) {
+    CAPTURE(text);
+    diag::Diagnostics bad;
+    CHECK(!lint::parse_addon_table(sources, "t.yaml", text, bad));
+    REQUIRE(bad.all().size() == 1);
+    CHECK(bad.all()[0].code == diag::Code::E0505);
+  }
+}
+
+// ---- the rules over versions, production clusters and network plugins ----
+
+// A cluster of three zones on `kubernetes`, with pool `app` and the `extra` lines in its body.
+std::string cluster_with(const std::string& kubernetes, const std::string& extra = "") {
+  return "c = Cluster {\n  provider   = sim\n  region     = \"lab\"\n  zones      = [\"a\", \"b\", "
+         "\"c\"]\n  kubernetes = " +
+         kubernetes +
+         "\n  network    { node_cidr = 10.0.0.0/16 }\n"
+         "  node_pool app { replicas = 3, machine = { cpu = 2, memory = 4Gi } }\n" +
+         extra + "}\n";
+}
+
+TEST_CASE(
+    "a pool's `kubernetes` sets its machines' image and join; the control plane keeps the "
+    "cluster's") {
+  Evaluated run(cluster_with("v1.31.2",
+                             "  node_pool old {\n    replicas   = 1\n    machine    = "
+                             "{ cpu = 2, memory = 4Gi }\n    kubernetes = v1.29.4\n  }\n"));
+  REQUIRE(run.desired);
+  auto attribute = [&](const std::string& address, std::string_view key) {
+    const eval::DesiredResource* resource = run.desired->find(address);
+    REQUIRE_MESSAGE(resource, address);
+    const sdk::Value* value = resource->attributes.find(key);
+    REQUIRE(value);
+    return value->kind() == sdk::Kind::Version ? sdk::to_string(value->as_version())
+                                               : value->as_string();
+  };
+  CHECK(attribute("c.sim.machine[\"old-0\"]", "image") == "kubernetes-v1.29.4");
+  CHECK(attribute("c.sim.join[\"old-0\"]", "kubernetes") == "v1.29.4");
+  CHECK(attribute("c.sim.machine[\"app-0\"]", "image") == "kubernetes-v1.31.2");
+  CHECK(attribute("c.sim.join[\"app-2\"]", "kubernetes") == "v1.31.2");
+  CHECK(attribute("c.sim.machine[\"cp-0\"]", "image") == "kubernetes-v1.31.2");
+  CHECK(attribute("c.sim.join[\"cp-1\"]", "kubernetes") == "v1.31.2");
+}
+
+std::string pool_on(const std::string& version) {
+  return "  node_pool edge {\n    replicas   = 3\n    machine    = { cpu = 2, memory = 4Gi }\n"
+         "    kubernetes = " +
+         version + "\n  }\n";
+}
+
+TEST_CASE("kubelet-version-skew: 3 minor versions behind from 1.28 on, 2 before, never ahead") {
+  CHECK(!LintRun(cluster_with("v1.31.2", pool_on("v1.28.9"))).has("kubelet-version-skew"));
+  CHECK(!LintRun(cluster_with("v1.31.2", pool_on("v1.31.0"))).has("kubelet-version-skew"));
+  LintRun behind(cluster_with("v1.31.2", pool_on("v1.27.16")));
+  const diag::Diagnostic* lag = behind.find("kubelet-version-skew");
+  REQUIRE(lag);
+  CHECK(lag->message ==
+        "pool `edge` runs kubelet 1.27, 4 minor versions behind the control plane's 1.31");
+  CHECK(behind.at(*lag) == "kubernetes = v1.27.16");
+  LintRun ahead(cluster_with("v1.30.2", pool_on("v1.31.0")));
+  const diag::Diagnostic* newer = ahead.find("kubelet-version-skew");
+  REQUIRE(newer);
+  CHECK(newer->message == "pool `edge` runs kubelet 1.31, newer than the control plane's 1.30");
+  // Before 1.28 a kubelet may lag 2 minor versions.
+  CHECK(!LintRun(cluster_with("v1.27.3", pool_on("v1.25.0"))).has("kubelet-version-skew"));
+  CHECK(LintRun(cluster_with("v1.27.3", pool_on("v1.24.0"))).has("kubelet-version-skew"));
+}
+
+TEST_CASE("upgrade-skips-minor: compares the desired versions with the stored state") {
+  std::map<std::string, sdk::Value> applied = applied_state(cluster_with("v1.29.4"));
+  // Without a state (nothing applied yet) the rule has nothing to compare with.
+  CHECK(!LintRun(cluster_with("v1.31.2")).has("upgrade-skips-minor"));
+  CHECK(!LintRun(cluster_with("v1.29.9"), "", *lint::parse_date("2025-01-01"), &applied)
+             .has("upgrade-skips-minor"));
+  CHECK(!LintRun(cluster_with("v1.30.6"), "", *lint::parse_date("2025-01-01"), &applied)
+             .has("upgrade-skips-minor"));
+
+  LintRun skip(cluster_with("v1.31.2"), "", *lint::parse_date("2025-01-01"), &applied);
+  REQUIRE(skip.count("upgrade-skips-minor") == 1);  // once per cluster, not once per resource
+  const diag::Diagnostic* d = skip.find("upgrade-skips-minor");
+  CHECK(d->message == "upgrading Kubernetes from v1.29.4 to v1.31.2 skips a minor version");
+  CHECK(skip.at(*d) == "kubernetes = v1.31.2");
+  REQUIRE(d->notes.size() == 1);
+  CHECK(d->notes[0].find("upgrade to 1.30 first") != std::string::npos);
+
+  std::map<std::string, sdk::Value> newer = applied_state(cluster_with("v1.31.2"));
+  LintRun down(cluster_with("v1.30.6"), "", *lint::parse_date("2025-01-01"), &newer);
+  REQUIRE(down.count("upgrade-skips-minor") == 1);
+  CHECK(down.find("upgrade-skips-minor")->message ==
+        "changing Kubernetes from v1.31.2 to v1.30.6 downgrades a minor version");
+
+  // A pool that follows its own version is reported at the pool.
+  std::map<std::string, sdk::Value> with_pool =
+      applied_state(cluster_with("v1.29.4", pool_on("v1.29.4")));
+  LintRun pool(cluster_with("v1.30.6", pool_on("v1.31.1")), "", *lint::parse_date("2025-01-01"),
+               &with_pool);
+  REQUIRE(pool.count("upgrade-skips-minor") == 1);
+  CHECK(pool.at(*pool.find("upgrade-skips-minor")) == "kubernetes = v1.31.1");
+}
+
+TEST_CASE("prevent-destroy-production: the lowering protects the control plane and etcd") {
+  std::string prod = "  production = true\n";
+  LintRun open(cluster_with("v1.31.2", prod));
+  const diag::Diagnostic* d = open.find("prevent-destroy-production");
+  REQUIRE(d);
+  CHECK(open.at(*d) == "production = true");
+  REQUIRE(d->notes.size() == 1);
+  // 3 control-plane machines and the 3 etcd members stacked on them.
+  CHECK(d->notes[0].rfind("6 of its resources", 0) == 0);
+
+  LintRun guarded(cluster_with("v1.31.2", prod + "  prevent_destroy = true\n"));
+  CHECK(!guarded.has("prevent-destroy-production"));
+  REQUIRE(guarded.desired);
+  for (const eval::DesiredResource& resource : guarded.desired->resources) {
+    bool machine = resource.type == "sim.machine";
+    bool protects = resource.type == "sim.etcd_member" ||
+                    (machine && resource.address.find("[\"cp-") != std::string::npos);
+    CAPTURE(resource.address);
+    CHECK(resource.lifecycle.prevent_destroy == protects);
+  }
+  // Dedicated etcd machines too.
+  LintRun dedicated(cluster_with("v1.31.2", prod + "  etcd { topology = external }\n"));
+  REQUIRE(dedicated.find("prevent-destroy-production"));
+  CHECK(dedicated.find("prevent-destroy-production")->notes[0].rfind("9 of its resources", 0) == 0);
+  CHECK(!LintRun(cluster_with("v1.31.2")).has("prevent-destroy-production"));
+}
+
+TEST_CASE("network-plugin-feature and addon-incompatible read their tables") {
+  std::string text = R"(c = Cluster {
+  provider   = sim
+  region     = "lab"
+  zones      = ["a", "b", "c"]
+  kubernetes = v1.31.2
+  network {
+    node_cidr      = 10.0.0.0/16
+    plugin         = flannel
+    network_policy = true
+  }
+  node_pool app { replicas = 3, machine = { cpu = 2, memory = 4Gi } }
+  addon "ingress-nginx" { version = v1.11.3 }
+  addon metrics_server { version = v0.7.1 }
+  addon coredns { version = v1.11.1 }
+}
+)";
+  LintRun run(text);
+  const diag::Diagnostic* plugin = run.find("network-plugin-feature");
+  REQUIRE(plugin);
+  CHECK(plugin->message == "network plugin `flannel` does not enforce NetworkPolicy objects");
+  CHECK(run.at(*plugin) == "network_policy = true");
+  REQUIRE(run.count("addon-incompatible") == 1);
+  const diag::Diagnostic* addon = run.find("addon-incompatible");
+  CHECK(addon->message == "ingress-nginx 1.11 does not support Kubernetes 1.31");
+  CHECK(run.at(*addon) == "version = v1.11.3");
+  REQUIRE(addon->notes.size() == 1);
+  CHECK(addon->notes[0].rfind("ingress-nginx versions that support Kubernetes 1.31: 1.12", 0) == 0);
+  // Without the tables (or a state) the rules are skipped, and ignores of them are not stale.
+  std::string ignored = R"(c = Cluster {
+  provider   = sim
+  region     = "lab"
+  zones      = ["a", "b", "c"]
+  # kc:ignore upgrade-skips-minor, kubernetes-version-eol
+  kubernetes = v1.31.2
+  network    { node_cidr = 10.0.0.0/16 }
+  node_pool app { replicas = 3, machine = { cpu = 2, memory = 4Gi } }
+  # kc:ignore addon-incompatible
+  addon metrics_server { version = v0.7.1 }
+}
+)";
+  Evaluated bare(ignored);
+  REQUIRE(bare.desired);
+  lint::LintConfig defaults;
+  lint::LintInput input;
+  input.sources = &bare.compilation->sources();
+  input.checked = bare.compilation->checked();
+  input.desired = &*bare.desired;
+  input.schemas = &bare.providers;
+  input.config = &defaults;
+  CHECK(lint::lint(input, bare.compilation->diagnostics()).empty());
+  std::map<std::string, sdk::Value> applied = applied_state(cluster_with("v1.30.2"));
+  LintRun with_tables(ignored, "", *lint::parse_date("2025-01-01"), &applied);
+  CHECK(with_tables.count("unused-ignore") == 3);
 }
 
 // ---- SARIF 2.1.0: the properties the specification (and its JSON schema) requires ----
