@@ -72,17 +72,9 @@ const AddonSupport* AddonCompatibilityTable::find(std::string_view addon,
 std::optional<AddonCompatibilityTable> parse_addon_table(source::SourceManager& sources,
                                                          const std::string& path, std::string text,
                                                          diag::Diagnostics& diagnostics) {
-  source::FileId file = sources.add(source::display_path(path), std::move(text));
-  auto fail = [&](const YAML::Node* at, const std::string& why) {
-    source::Span span = at ? yaml_span(sources, file, *at) : source::Span{file, 0, 0};
-    diagnostics.error(diag::Code::E0505, span,
-                      fmt::format("the addon compatibility table is malformed: {}", why));
-    return std::nullopt;
-  };
   AddonCompatibilityTable table;
   table.path = source::display_path(path);
-  try {
-    YAML::Node root = YAML::Load(std::string(sources.file(file).text()));
+  auto read = [&](const YAML::Node& root, const DataProblem& fail) {
     const YAML::Node addons = root["addons"];
     if (!addons.IsMap()) return fail(nullptr, "expected an `addons:` mapping");
     for (const auto& entry : addons) {
@@ -116,9 +108,10 @@ std::optional<AddonCompatibilityTable> parse_addon_table(source::SourceManager& 
         rows.push_back(*row);
       }
     }
-  } catch (const YAML::Exception& e) {
-    diagnostics.error(diag::Code::E0505, yaml_span(sources, file, e.mark),
-                      fmt::format("the addon compatibility table is malformed: {}", e.msg));
+    return true;
+  };
+  if (!read_data_table(sources, path, std::move(text), "addon compatibility table", diagnostics,
+                       read)) {
     return std::nullopt;
   }
   return table;

@@ -66,4 +66,23 @@ std::string to_string(const MinorVersion& version) {
   return fmt::format("{}.{}", version.major, version.minor);
 }
 
+bool read_data_table(
+    source::SourceManager& sources, const std::string& path, std::string text,
+    std::string_view table, diag::Diagnostics& diagnostics,
+    const std::function<bool(const YAML::Node& root, const DataProblem& fail)>& read) {
+  source::FileId file = sources.add(source::display_path(path), std::move(text));
+  auto report = [&](source::Span span, const std::string& why) {
+    diagnostics.error(diag::Code::E0505, span, fmt::format("the {} is malformed: {}", table, why));
+    return false;
+  };
+  DataProblem fail = [&](const YAML::Node* at, const std::string& why) {
+    return report(at ? yaml_span(sources, file, *at) : source::Span{file, 0, 0}, why);
+  };
+  try {
+    return read(YAML::Load(std::string(sources.file(file).text())), fail);
+  } catch (const YAML::Exception& e) {  // yaml-cpp reports only by exception; stop it here
+    return report(yaml_span(sources, file, e.mark), e.msg);
+  }
+}
+
 }  // namespace kc::lint

@@ -27,17 +27,9 @@ std::optional<NetworkPluginTable> parse_network_plugin_table(source::SourceManag
                                                              const std::string& path,
                                                              std::string text,
                                                              diag::Diagnostics& diagnostics) {
-  source::FileId file = sources.add(source::display_path(path), std::move(text));
-  auto fail = [&](const YAML::Node* at, const std::string& why) {
-    source::Span span = at ? yaml_span(sources, file, *at) : source::Span{file, 0, 0};
-    diagnostics.error(diag::Code::E0505, span,
-                      fmt::format("the network plugin table is malformed: {}", why));
-    return std::nullopt;
-  };
   NetworkPluginTable table;
   table.path = source::display_path(path);
-  try {
-    YAML::Node root = YAML::Load(std::string(sources.file(file).text()));
+  auto read = [&](const YAML::Node& root, const DataProblem& fail) {
     const YAML::Node plugins = root["plugins"];
     if (!plugins.IsMap()) return fail(nullptr, "expected a `plugins:` mapping");
     for (const auto& entry : plugins) {
@@ -57,9 +49,9 @@ std::optional<NetworkPluginTable> parse_network_plugin_table(source::SourceManag
       }
       table.plugins.push_back(std::move(plugin));
     }
-  } catch (const YAML::Exception& e) {
-    diagnostics.error(diag::Code::E0505, yaml_span(sources, file, e.mark),
-                      fmt::format("the network plugin table is malformed: {}", e.msg));
+    return true;
+  };
+  if (!read_data_table(sources, path, std::move(text), "network plugin table", diagnostics, read)) {
     return std::nullopt;
   }
   return table;

@@ -33,31 +33,24 @@ const KubernetesRelease* ReleaseTable::oldest_supported(int64_t day) const {
 std::optional<ReleaseTable> parse_release_table(source::SourceManager& sources,
                                                 const std::string& path, std::string text,
                                                 diag::Diagnostics& diagnostics) {
-  source::FileId file = sources.add(source::display_path(path), std::move(text));
-  auto fail = [&](const std::string& why) {
-    diagnostics.error(diag::Code::E0505, source::Span{file, 0, 0},
-                      fmt::format("the Kubernetes release table is malformed: {}", why));
-    return std::nullopt;
-  };
   ReleaseTable table;
   table.path = source::display_path(path);
-  try {
-    YAML::Node root = YAML::Load(std::string(sources.file(file).text()));
-    const YAML::Node& list = root["releases"];
-    if (!list.IsSequence()) return fail("expected a `releases:` list");
+  auto read = [&](const YAML::Node& root, const DataProblem& fail) {
+    const YAML::Node list = root["releases"];
+    if (!list.IsSequence()) return fail(nullptr, "expected a `releases:` list");
     for (const auto& entry : list) {
       KubernetesRelease release;
       std::string version = entry["version"].as<std::string>("");
       if (std::sscanf(version.c_str(), "%ld.%ld", &release.major, &release.minor) != 2) {
-        return fail(fmt::format("`version` `{}` is not MAJOR.MINOR", version));
+        return fail(&entry, fmt::format("`version` `{}` is not MAJOR.MINOR", version));
       }
       auto date = [&](const char* key) -> std::optional<int64_t> {
         return parse_date(entry[key].as<std::string>(""));
       };
       std::optional<int64_t> released = date("released"), eol = date("end_of_life");
       if (!released || !eol) {
-        return fail(
-            fmt::format("{} needs `released` and `end_of_life` dates (YYYY-MM-DD)", version));
+        return fail(&entry, fmt::format("{} needs `released` and `end_of_life` dates (YYYY-MM-DD)",
+                                        version));
       }
       release.released = *released;
       release.end_of_life = *eol;
@@ -65,8 +58,11 @@ std::optional<ReleaseTable> parse_release_table(source::SourceManager& sources,
       release.final_patch = entry["final_patch"].as<std::string>("");
       table.releases.push_back(std::move(release));
     }
-  } catch (const YAML::Exception& e) {
-    return fail(e.msg);
+    return true;
+  };
+  if (!read_data_table(sources, path, std::move(text), "Kubernetes release table", diagnostics,
+                       read)) {
+    return std::nullopt;
   }
   return table;
 }
