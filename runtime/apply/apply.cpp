@@ -30,6 +30,7 @@ void record(state::State& state, const plan::Step& step, const plan::ResourceCha
   resource.attributes = attributes;
   resource.dependencies = change.depends_on;
   resource.sensitive = change.sensitive;
+  resource.prevent_destroy = change.prevent_destroy;
   resource.status = "ready";
   state.upsert(std::move(resource));
 }

@@ -56,7 +56,21 @@ sdk::Value ignoring_changes(const sdk::Value& inputs, const state::ResourceState
   return sdk::Value::map(std::move(entries));
 }
 
-// A delete of a stored resource; false (with errors) when its provider cannot plan it.
+// E0501 at the `resource`: a replacement deletes the object, which prevent_destroy forbids.
+void refuse_replace(const ResourceChange& change, diag::Diagnostics& diags) {
+  std::string because;
+  for (const std::string& name : change.replace_because)
+    because += (because.empty() ? "`" : ", `") + name + "`";
+  diags
+      .error(diag::Code::E0501, change.span,
+             "`" + change.address + "` cannot be replaced: lifecycle.prevent_destroy is set")
+      .with_label("replacing it would delete it; " + because +
+                  (change.replace_because.size() == 1 ? " forces" : " force") + " a new one")
+      .with_note("change " + because + " back, or set `prevent_destroy = false` to allow it");
+}
+
+// A delete of a stored resource; false (with errors) when its provider cannot plan it or
+// prevent_destroy protects it (E0501).
 bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
                  diag::Diagnostics& diags, ResourceChange& change) {
   sdk::Provider* provider = providers.get(old.provider);
@@ -83,6 +97,17 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
   change.depends_on = old.dependencies;
   change.changed = changed_attributes(old.attributes, sdk::Value());
   change.sensitive = std::move(sensitive);
+  change.prevent_destroy = old.prevent_destroy;
+  if (old.prevent_destroy) {
+    diags
+        .error(
+            diag::Code::E0501, source::Span{},
+            "`" + old.address + "` cannot be deleted: it was applied with prevent_destroy = true")
+        .with_note(
+            "to delete it, set `lifecycle { prevent_destroy = false }` on its resource and apply, "
+            "then remove it");
+    return false;
+  }
   return true;
 }
 
@@ -149,6 +174,7 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
     change.changed = changed_attributes(stored, response.planned);
     change.sensitive = std::move(sensitive);
     change.create_before_destroy = r.lifecycle.create_before_destroy;
+    change.prevent_destroy = r.lifecycle.prevent_destroy;
     change.span = r.span;
     if (!old) {
       change.action = Action::Create;
@@ -163,6 +189,10 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
       change.action = Action::Update;
     } else {
       change.action = Action::NoOp;
+    }
+    if (change.action == Action::Replace && change.prevent_destroy) {
+      refuse_replace(change, diags);
+      continue;
     }
     plan.changes.push_back(std::move(change));
   }

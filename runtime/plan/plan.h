@@ -26,6 +26,7 @@ struct ResourceChange {
   std::vector<std::string> changed;
   std::vector<std::string> sensitive;  // attribute names the schema marks secret, sorted
   bool create_before_destroy = false;  // a replace creates the new object before deleting the old
+  bool prevent_destroy = false;        // recorded in the state when applied (state.h)
   source::Span span;                   // the `resource` expression; invalid for deletes
 };
 

@@ -55,6 +55,11 @@ struct Decoder {
     }
     if (!value) return fail(where + "attributes: " + error);
     out.attributes = std::move(*value);
+    if (json.contains("prevent_destroy")) {
+      if (!json["prevent_destroy"].is_boolean())
+        return fail(where + "`prevent_destroy` must be true or false");
+      out.prevent_destroy = json["prevent_destroy"].get<bool>();
+    }
     return names(json, "dependencies", "addresses", where, out.dependencies) &&
            names(json, "sensitive_attributes", "attribute names", where, out.sensitive);
   }
@@ -148,6 +153,7 @@ nlohmann::ordered_json state_to_json(const State& state) {
                   {"dependencies", std::move(deps)},
                   {"status", r.status}};
     if (!r.sensitive.empty()) resource["sensitive_attributes"] = r.sensitive;
+    if (r.prevent_destroy) resource["prevent_destroy"] = true;
     resources.push_back(std::move(resource));
   }
   Json outputs = Json::object();

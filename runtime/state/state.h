@@ -23,6 +23,9 @@ struct ResourceState {
   // Attributes never printed (the provider's sensitive ones and those computed from a secret),
   // sorted; stored so that a later plan that deletes the resource still hides them.
   std::vector<std::string> sensitive;
+  // lifecycle.prevent_destroy when it was last applied: a plan that deletes it fails (E0501) until
+  // an apply with prevent_destroy = false clears it, even after its `resource` is removed.
+  bool prevent_destroy = false;
 };
 
 // Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.

@@ -6,6 +6,8 @@ not cases (cases import them). The expectation lives beside the case in `<case>.
 stdout and stderr of the run. The command is `kc <args> <case file>`, where <args> comes from a
 `# ARGS: ...` line in the case (split as a shell would), or else from the phase's default below;
 when <args> contain `-`, the case file's text is given on standard input instead of its name.
+A directory `<case>.kc` beside a case is copied in as the module's `.kc` (a stored state and sim
+world to plan against).
 `fail_` cases must exit non-zero and the others zero, so a golden file cannot quietly accept a wrong outcome.
 
 Each case runs in a fresh temporary copy of its directory (so `.kc/` state never lands in the tree),
@@ -68,7 +70,12 @@ def run_case(kc, path, rel):
     with tempfile.TemporaryDirectory(prefix="kc-golden-") as tmp:
         work = os.path.join(tmp, "case")
         shutil.copytree(os.path.dirname(path), work,
-                        ignore=shutil.ignore_patterns("*.out", ".kc"))
+                        ignore=shutil.ignore_patterns("*.out", ".kc", "*.kc"))
+        # A case may start from a stored state (and sim world): the directory `<case>.kc` beside
+        # it becomes the module's `.kc`.
+        prepared = path[:-4] + ".kc"
+        if os.path.isdir(prepared):
+            shutil.copytree(prepared, os.path.join(work, ".kc"))
         env = dict(os.environ, NO_COLOR="1")
         env = {k: v for k, v in env.items() if not k.startswith("KC_VAR_")}
         if "-" in args:

@@ -274,6 +274,41 @@ TEST_CASE("plan: attributes computed from a secret and those the state recorded 
   CHECK(text.find("kept") == std::string::npos);
 }
 
+TEST_CASE("plan: prevent_destroy refuses a replacement and a delete, allows an update") {
+  Fixture f;
+  f.prior.upsert(stored("web", applied(2, "a", "m-0001")));
+  auto moved = testing::desired_machine("web", inputs(2, "b"));  // zone forces replacement
+  moved.lifecycle.prevent_destroy = true;
+  f.want(moved);
+  plan::Plan p = f.plan();
+  CHECK(p.changes.empty());
+  REQUIRE(f.diags.error_count() == 1);
+  CHECK(f.diags.all()[0].code == diag::Code::E0501);
+  CHECK(f.diags.all()[0].label.find("`zone` forces") != std::string::npos);
+
+  Fixture gone;  // removed from the configuration, but applied with the protection
+  auto protected_web = stored("web", applied(2, "a", "m-0001"));
+  protected_web.prevent_destroy = true;
+  gone.prior.upsert(protected_web);
+  CHECK(gone.plan().changes.empty());
+  REQUIRE(gone.diags.error_count() == 1);
+  CHECK(gone.diags.all()[0].code == diag::Code::E0501);
+  diag::Diagnostics destroy_diags;
+  CHECK(plan::make_destroy_plan(gone.prior, gone.providers, destroy_diags).changes.empty());
+  CHECK(destroy_diags.error_count() == 1);
+
+  Fixture grown;
+  grown.prior.upsert(protected_web);
+  auto bigger = testing::desired_machine("web", inputs(4, "a"));
+  bigger.lifecycle.prevent_destroy = true;
+  grown.want(bigger);
+  plan::Plan update = grown.plan();
+  CHECK(grown.diags.empty());
+  REQUIRE(update.changes.size() == 1);
+  CHECK(update.changes[0].action == plan::Action::Update);
+  CHECK(update.changes[0].prevent_destroy);
+}
+
 TEST_CASE("provider messages never show a secret") {
   sdk::Value attributes = sdk::Value::map({{"password", "hunter2"},
                                            {"nested", sdk::Value::list({"s3cr3t-token", 7})},

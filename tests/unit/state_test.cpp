@@ -69,6 +69,7 @@ state::State sample_state() {
   auto db = machine_state("db", 4);
   db.dependencies = {testing::machine("web")};
   db.sensitive = {"zone"};
+  db.prevent_destroy = true;
   s.upsert(db);
   s.outputs = {{"web_ip", "10.0.0.1"}, {"count", 2}};
   s.sensitive_outputs = {"web_ip"};
@@ -117,6 +118,7 @@ TEST_CASE("state JSON round-trips through the resource schema") {
     CHECK(back->resources[i].status == "ready");
     CHECK(back->resources[i].dependencies == s.resources[i].dependencies);
     CHECK(back->resources[i].sensitive == s.resources[i].sensitive);
+    CHECK(back->resources[i].prevent_destroy == s.resources[i].prevent_destroy);
     CHECK(back->resources[i].attributes == s.resources[i].attributes);
   }
   // The schema turns "4Gi" back into a size, not a string.
