@@ -238,14 +238,11 @@ TEST_CASE("docs/lint/README.md lists every rule, and every rule has a golden cas
     for (std::sregex_iterator it(text.begin(), text.end(), code), end; it != end; ++it)
       fired.insert((*it)[2]);
   }
-  // A golden case cannot carry a stored state (tests/golden/run.py copies a case without its
-  // `.kc/`), so the rules that compare with one are covered by the tests below instead.
-  const std::set<std::string> needs_state = {"upgrade-skips-minor"};
   for (const lint::RuleInfo& info : lint::all_rules()) {
     std::string name(info.name);
     CAPTURE(name);
     CHECK(readme.find("[`" + name + "`](" + name + ".md)") != std::string::npos);
-    CHECK(fired.count(name) == (needs_state.count(name) ? 0 : 1));
+    CHECK(fired.count(name) == 1);
   }
 }
 
