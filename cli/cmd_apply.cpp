@@ -7,6 +7,7 @@
 
 #include "cli/commands.h"
 #include "cli/planning.h"
+#include "cli/saved_plan.h"
 #include "providers/sdk/json.h"
 #include "runtime/apply/apply.h"
 #include "runtime/apply/progress.h"
@@ -31,9 +32,128 @@ bool confirmed(bool auto_approve, std::string_view verb, diag::Diagnostics& diag
   return false;
 }
 
-void run_apply(const CommonOptions& options, bool auto_approve, bool destroy, int& exit_code) {
+// Carries out `run.plan` (shown and approved, or saved) through the executor, stores the outputs
+// (clears them for a destroy), prints the summary, and returns the exit code. Both `kc apply`
+// paths, fresh and saved plan, and `kc destroy` end here.
+int carry_out(Session& session, PlanRun& run, bool destroy) {
+  std::cout << "\n";
+  ModuleResolver resolver(session);
+  apply::PlainProgress progress(std::cout);
+  apply::ApplyResult result = apply::apply_plan(run.plan, run.state, session.providers(),
+                                                *run.backend, &resolver, progress);
+  session.diagnostics().append(result.diagnostics);
+  if (destroy) {
+    run.state.outputs.clear();
+    run.state.sensitive_outputs.clear();
+    session.diagnostics().append(run.backend->save(run.state));
+  } else {
+    store_outputs(session, run);
+  }
+  std::cout << fmt::format(
+      "\n{} {}! Resources: {} created, {} updated, {} replaced, {} deleted, {} failed, {} "
+      "skipped.{}\n",
+      destroy ? "Destroy" : "Apply", result.ok() ? "complete" : "failed", result.created,
+      result.updated, result.replaced, result.deleted, result.failed, result.skipped,
+      result.actions > 0 ? fmt::format(" Hook actions run: {}.", result.actions) : "");
+  if (!destroy && result.ok() && !run.state.outputs.empty()) {
+    std::cout << "\nOutputs:\n\n";
+    const std::vector<std::string>& hidden = run.state.sensitive_outputs;
+    for (const auto& [name, value] : run.state.outputs) {
+      bool sensitive = std::binary_search(hidden.begin(), hidden.end(), name);
+      std::cout << fmt::format("{} = {}\n", name,
+                               sensitive ? "(sensitive)" : sdk::to_json(value).dump());
+    }
+  }
+  int exit_code = session.finish();
+  return result.ok() ? exit_code : 1;
+}
+
+// Without changes there is nothing to carry out, but an apply still records the outputs.
+int finish_unchanged(Session& session, PlanRun& run, bool destroy) {
+  if (!destroy) store_outputs(session, run);
+  return session.finish();
+}
+
+// `kc apply FILE`: the saved plan exactly as it was reviewed. No refresh and no confirmation (it
+// was reviewed when it was saved); refused with E0502 when the state or the module moved on since.
+// Evaluation during the apply uses the inputs saved with the plan, never the command line's.
+void run_saved_apply(const CommonOptions& options, const PlanOptions& selection,
+                     const LockOptions& lock, int& exit_code) {
+  diag::Diagnostics diags;
+  std::string text;
+  std::optional<plan::PlanFile> file = read_saved_plan(options.path, diags, nullptr, &text);
+  CommonOptions module_options = options;
+  if (file) module_options.path = file->module;
+  module_options.vars.clear();
+  module_options.var_files.clear();
+  Session session(module_options);
+  auto refuse = [&](std::string message) {
+    diags.error(diag::Code::E0505, source::Span{}, std::move(message));
+    session.diagnostics().append(diags);
+    exit_code = session.finish();
+  };
+  if (!file) {
+    session.diagnostics().append(diags);
+    exit_code = session.finish();
+    return;
+  }
+  if (!options.vars.empty() || !options.var_files.empty()) {
+    return refuse(
+        "a saved plan carries the inputs it was made with: --var and --var-file cannot "
+        "be used with it");
+  }
+  if (!selection.targets.empty() || !selection.excludes.empty() || !selection.refresh) {
+    return refuse("--target, --exclude and --refresh apply when planning, not to a saved plan");
+  }
+  session.use_params(saved_inputs(*file));
+
+  PlanRun run;
+  run.backend =
+      std::make_unique<state::LocalBackend>(state::LocalBackend::default_path(file->module_dir));
+  run.lock = lock_state(*run.backend, lock, diags);
+  std::optional<state::State> loaded;
+  if (run.lock) loaded = run.backend->load(session.providers(), diags);
+  session.diagnostics().append(diags);
+  if (!loaded) {
+    exit_code = session.finish();
+    return;
+  }
+  run.state = std::move(*loaded);
+  bool checked = session.check();
+  if (!check_saved_plan(*file, session, run.state, session.diagnostics()) || !checked) {
+    exit_code = session.finish();
+    return;
+  }
+  // Decoded again now that the module's files are loaded, so that spans point into them.
+  diag::Diagnostics redecoded;
+  file = plan::decode_plan_file(text, options.path, redecoded, &session.compilation().sources());
+  session.diagnostics().append(redecoded);
+  if (!file) {
+    exit_code = session.finish();
+    return;
+  }
+  std::map<std::string, sdk::Value> known = known_resources(run.state);
+  std::optional<eval::DesiredState> desired = session.evaluate(&known);
+  if (!desired || !session.configure_providers(*desired)) {
+    exit_code = session.finish();
+    return;
+  }
+  run.drift = std::move(file->drift);
+  run.plan = std::move(file->plan);
+  std::cout << fmt::format("Applying the saved plan {} (state serial {}).\n", options.path,
+                           run.state.serial);
+  exit_code = run.plan.has_changes() ? carry_out(session, run, false)
+                                     : finish_unchanged(session, run, false);
+}
+
+void run_apply(const CommonOptions& options, const PlanOptions& selection, const LockOptions& lock,
+               bool auto_approve, bool destroy, int& exit_code) {
+  if (!destroy && names_saved_plan(options.path)) {
+    run_saved_apply(options, selection, lock, exit_code);
+    return;
+  }
   Session session(options);
-  std::optional<PlanRun> run = prepare_plan(session, destroy);
+  std::optional<PlanRun> run = prepare_plan(session, destroy, selection, lock);
   if (!run) {
     exit_code = session.finish();
     return;
@@ -41,43 +161,14 @@ void run_apply(const CommonOptions& options, bool auto_approve, bool destroy, in
   print_plan(*run, session.color_stdout());
   std::string_view verb = destroy ? "destroy" : "apply";
   if (!run->plan.has_changes()) {
-    if (!destroy) store_outputs(session, *run);
-    exit_code = session.finish();
+    exit_code = finish_unchanged(session, *run, destroy);
     return;
   }
   if (!confirmed(auto_approve, verb, session.diagnostics())) {
     exit_code = session.finish();
     return;
   }
-  std::cout << "\n";
-  ModuleResolver resolver(session);
-  apply::PlainProgress progress(std::cout);
-  apply::ApplyResult result = apply::apply_plan(run->plan, run->state, session.providers(),
-                                                *run->backend, &resolver, progress);
-  session.diagnostics().append(result.diagnostics);
-  if (destroy) {
-    run->state.outputs.clear();
-    run->state.sensitive_outputs.clear();
-    session.diagnostics().append(run->backend->save(run->state));
-  } else {
-    store_outputs(session, *run);
-  }
-  std::cout << fmt::format(
-      "\n{} {}! Resources: {} created, {} updated, {} replaced, {} deleted, {} failed, {} "
-      "skipped.\n",
-      destroy ? "Destroy" : "Apply", result.ok() ? "complete" : "failed", result.created,
-      result.updated, result.replaced, result.deleted, result.failed, result.skipped);
-  if (!destroy && result.ok() && !run->state.outputs.empty()) {
-    std::cout << "\nOutputs:\n\n";
-    const std::vector<std::string>& hidden = run->state.sensitive_outputs;
-    for (const auto& [name, value] : run->state.outputs) {
-      bool sensitive = std::binary_search(hidden.begin(), hidden.end(), name);
-      std::cout << fmt::format("{} = {}\n", name,
-                               sensitive ? "(sensitive)" : sdk::to_json(value).dump());
-    }
-  }
-  exit_code = session.finish();
-  if (!result.ok()) exit_code = 1;
+  exit_code = carry_out(session, *run, destroy);
 }
 
 }  // namespace
@@ -85,22 +176,31 @@ void run_apply(const CommonOptions& options, bool auto_approve, bool destroy, in
 void add_apply_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<CommonOptions>();
   auto auto_approve = std::make_shared<bool>(false);
+  auto selection = std::make_shared<PlanOptions>();
+  auto lock = std::make_shared<LockOptions>(LockOptions{.operation = "apply"});
   CLI::App* command = app.add_subcommand("apply", "Plan and apply the changes");
   add_common_options(*command, *options, true);
+  add_plan_options(*command, *selection);
+  add_lock_options(*command, *lock);
   command->add_flag("--auto-approve", *auto_approve, "Apply without asking for confirmation");
-  command->callback([options, auto_approve, &exit_code] {
-    run_apply(*options, *auto_approve, false, exit_code);
+  command->callback([options, selection, lock, auto_approve, &exit_code] {
+    run_apply(*options, *selection, *lock, *auto_approve, false, exit_code);
   });
 }
 
 void add_destroy_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<CommonOptions>();
   auto auto_approve = std::make_shared<bool>(false);
+  auto selection = std::make_shared<PlanOptions>();
+  auto lock = std::make_shared<LockOptions>(LockOptions{.operation = "destroy"});
   CLI::App* command = app.add_subcommand("destroy", "Plan and apply the removal of everything");
   add_common_options(*command, *options, true);
+  add_plan_options(*command, *selection);
+  add_lock_options(*command, *lock);
   command->add_flag("--auto-approve", *auto_approve, "Destroy without asking for confirmation");
-  command->callback(
-      [options, auto_approve, &exit_code] { run_apply(*options, *auto_approve, true, exit_code); });
+  command->callback([options, selection, lock, auto_approve, &exit_code] {
+    run_apply(*options, *selection, *lock, *auto_approve, true, exit_code);
+  });
 }
 
 }  // namespace kc::cli

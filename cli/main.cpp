@@ -15,6 +15,10 @@ int main(int argc, char** argv) {
   kc::cli::add_plan_command(app, exit_code);
   kc::cli::add_apply_command(app, exit_code);
   kc::cli::add_destroy_command(app, exit_code);
+  kc::cli::add_show_command(app, exit_code);
+  kc::cli::add_state_command(app, exit_code);
+  kc::cli::add_output_command(app, exit_code);
+  kc::cli::add_graph_command(app, exit_code);
   kc::cli::add_version_command(app, exit_code);
   try {
     app.parse(argc, argv);

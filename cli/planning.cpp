@@ -9,7 +9,9 @@
 
 #include "runtime/plan/diff.h"
 #include "runtime/plan/refresh.h"
+#include "runtime/plan/render_drift.h"
 #include "runtime/plan/render_text.h"
+#include "runtime/plan/targeting.h"
 
 namespace kc::cli {
 
@@ -37,35 +39,54 @@ std::set<std::string> stale_outputs(const plan::Plan& plan) {
 
 }  // namespace
 
-std::optional<PlanRun> prepare_plan(Session& session, bool destroy) {
+std::optional<PlanRun> prepare_plan(Session& session, bool destroy, const PlanOptions& options,
+                                    const LockOptions& lock) {
   if (!session.check()) return std::nullopt;
   diag::Diagnostics& diags = session.diagnostics();
   PlanRun run;
   run.backend = std::make_unique<state::LocalBackend>(
       state::LocalBackend::default_path(session.module_dir()));
+  LockOptions locking = lock;
+  if (locking.operation.empty()) locking.operation = destroy ? "destroy" : "plan";
+  run.lock = lock_state(*run.backend, locking, diags);
+  if (!run.lock) return std::nullopt;
   std::optional<state::State> loaded = run.backend->load(session.providers(), diags);
   if (!loaded) return std::nullopt;
   run.state = std::move(*loaded);
 
   // Providers are configured from the module's evaluation, so evaluate once before refreshing.
   std::map<std::string, sdk::Value> known = known_resources(run.state);
+  const size_t diagnostics_before = diags.all().size();
   std::optional<eval::DesiredState> desired = session.evaluate(&known);
+  const bool evaluated_quietly = diags.all().size() == diagnostics_before;
   if (!desired || !session.configure_providers(*desired)) return std::nullopt;
 
-  run.drift = plan::refresh(run.state, session.providers(), diags);
-  if (diags.has_errors()) return std::nullopt;
+  if (options.refresh) {
+    plan::RefreshOptions refreshing;
+    refreshing.max_concurrency = plan::max_concurrency_of(desired->providers);
+    run.drift_changes = plan::refresh(run.state, session.providers(), refreshing, diags);
+    for (const plan::Drift& d : run.drift_changes)
+      run.drift.push_back(d.address);
+    if (diags.has_errors()) return std::nullopt;
+  }
 
+  plan::Selection selection{options.targets, options.excludes};
   if (destroy) {
     run.plan = plan::make_destroy_plan(run.state, session.providers(), diags);
+    if (!diags.has_errors()) plan::narrow_plan(run.plan, run.state, selection, diags);
     return diags.has_errors() ? std::nullopt : std::optional(std::move(run));
   }
 
   // Plan, then re-plan while some change turns known outputs stale: dependents must then see them
   // as unknown. The stale set only grows, so this ends after at most one round per resource.
-  known = known_resources(run.state);
+  // With no drift the state is as the first evaluation saw it, so evaluating again would give the
+  // same result: a quiet first evaluation serves the first round (a large module evaluates once).
+  bool evaluate_again = !run.drift.empty() || !evaluated_quietly;
+  if (evaluate_again) known = known_resources(run.state);
   for (;;) {
     diag::Diagnostics round;
-    desired = session.evaluate(&known, round);
+    if (evaluate_again) desired = session.evaluate(&known, round);
+    evaluate_again = true;
     if (desired) run.plan = plan::make_plan(*desired, run.state, session.providers(), round);
     bool changed = false;
     if (desired && !round.has_errors()) {
@@ -77,6 +98,7 @@ std::optional<PlanRun> prepare_plan(Session& session, bool destroy) {
       break;
     }
   }
+  if (!diags.has_errors()) plan::narrow_plan(run.plan, run.state, selection, diags);
   return diags.has_errors() ? std::nullopt : std::optional(std::move(run));
 }
 
@@ -107,7 +129,9 @@ void store_outputs(Session& session, PlanRun& run) {
 }
 
 void print_plan(const PlanRun& run, bool color) {
-  if (!run.drift.empty()) {
+  if (!run.drift_changes.empty()) {
+    std::cout << plan::render_drift_text(run.drift_changes, color);
+  } else if (!run.drift.empty()) {
     std::cout << "Objects changed outside kc since the last apply:\n";
     for (const auto& address : run.drift)
       std::cout << "  " << address << "\n";

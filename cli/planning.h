@@ -9,23 +9,33 @@
 #include <string>
 #include <vector>
 
+#include "cli/lock_options.h"
+#include "cli/plan_options.h"
 #include "cli/session.h"
 #include "runtime/apply/resolver.h"
 #include "runtime/plan/plan.h"
+#include "runtime/plan/refresh.h"
 #include "runtime/state/local_backend.h"
 #include "runtime/state/state.h"
 
 namespace kc::cli {
 
 struct PlanRun {
+  // Held until the run ends; declared first so that it is released after everything else.
+  std::unique_ptr<state::StateLock> lock;
   std::unique_ptr<state::LocalBackend> backend;
-  state::State state;  // refreshed
-  std::vector<std::string> drift;
+  state::State state;              // refreshed
+  std::vector<std::string> drift;  // addresses changed outside kc, sorted (what saved plans keep)
+  std::vector<plan::Drift> drift_changes;  // the same with their attribute changes (fresh plans)
   plan::Plan plan;
 };
 
-// nullopt when anything reported errors (already in the session's diagnostics).
-std::optional<PlanRun> prepare_plan(Session& session, bool destroy);
+// nullopt when anything reported errors (already in the session's diagnostics). `options` says
+// whether to refresh first and which addresses the plan covers (--target/--exclude).
+// The state is locked (for `lock.operation`, default "plan"/"destroy") before it is read, and the
+// lock is kept in the PlanRun.
+std::optional<PlanRun> prepare_plan(Session& session, bool destroy, const PlanOptions& options = {},
+                                    const LockOptions& lock = {});
 
 // Stored attributes by address: the known outputs evaluation reads.
 std::map<std::string, sdk::Value> known_resources(const state::State& state);

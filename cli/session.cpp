@@ -64,8 +64,7 @@ std::optional<eval::DesiredState> Session::evaluate(
   return evaluate(known, diagnostics());
 }
 
-std::optional<eval::DesiredState> Session::evaluate(const std::map<std::string, sdk::Value>* known,
-                                                    diag::Diagnostics& diags) {
+const std::map<std::string, eval::ParamInput>& Session::params() {
   if (!params_read_) {
     driver::ParamSources sources{options_.vars, options_.var_files, {}};
     for (char** entry = environ; entry && *entry; ++entry)
@@ -73,6 +72,17 @@ std::optional<eval::DesiredState> Session::evaluate(const std::map<std::string, 
     params_ = driver::collect_params(sources, diagnostics());
     params_read_ = true;
   }
+  return params_;
+}
+
+void Session::use_params(std::map<std::string, eval::ParamInput> params) {
+  params_ = std::move(params);
+  params_read_ = true;
+}
+
+std::optional<eval::DesiredState> Session::evaluate(const std::map<std::string, sdk::Value>* known,
+                                                    diag::Diagnostics& diags) {
+  params();
   // Evaluating with a param input that could not be read would print data the user did not ask for.
   if (diagnostics().has_errors()) return std::nullopt;
   size_t errors_before = diags.error_count();

@@ -44,6 +44,12 @@ class Session {
   std::optional<eval::DesiredState> evaluate(const std::map<std::string, sdk::Value>* known);
   std::optional<eval::DesiredState> evaluate(const std::map<std::string, sdk::Value>* known,
                                              diag::Diagnostics& diags);
+  // The effective param inputs (--var over --var-file over KC_VAR_*), read on first use; errors
+  // reading them go to the session's diagnostics.
+  const std::map<std::string, eval::ParamInput>& params();
+  // Evaluates with these inputs instead (a saved plan's); the command line and environment are
+  // then never read.
+  void use_params(std::map<std::string, eval::ParamInput> params);
   // Configures every built-in provider (with the module's provider blocks, if any).
   bool configure_providers(const eval::DesiredState& desired);
 

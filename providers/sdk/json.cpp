@@ -80,12 +80,31 @@ std::string describe(const Json& json) {
   }
 }
 
-// Recursive decoder; `path` names the place being decoded ("pools[2].size") for error messages.
+// Where a value being decoded is: a chain of map keys and list indexes up from the root, spelled
+// out ("pools[2].size") only when an error message names it, so that decoding builds no strings.
+struct Path {
+  const Path* parent = nullptr;  // nullptr for the root, whose text is empty
+  std::string_view key;
+  size_t index = 0;
+  bool is_index = false;
+
+  Path key_path(std::string_view name) const { return Path{this, name, 0, false}; }
+  Path index_path(size_t i) const { return Path{this, {}, i, true}; }
+
+  std::string text() const {
+    if (parent == nullptr) return {};
+    std::string above = parent->text();
+    if (is_index) return fmt::format("{}[{}]", above, index);
+    return above.empty() ? std::string(key) : fmt::format("{}.{}", above, key);
+  }
+};
+
+// Recursive decoder; `path` names the place being decoded for error messages.
 class Decoder {
  public:
   explicit Decoder(std::string* error) : error_(error) {}
 
-  std::optional<Value> decode(const Json& json, const AttrType& type, const std::string& path) {
+  std::optional<Value> decode(const Json& json, const AttrType& type, const Path& path) {
     if (json.is_null()) return Value::null();
     if (json.is_string() && json.get_ref<const std::string&>() == kUnknownText) {
       return Value::unknown();
@@ -140,27 +159,23 @@ class Decoder {
     return mismatch(json, type, path);
   }
 
-  std::optional<Value> decode_map(const Json& json, const AttrType& element,
-                                  const std::string& path) {
+  std::optional<Value> decode_map(const Json& json, const AttrType& element, const Path& path) {
     Entries entries;
     entries.reserve(json.size());
     for (const auto& [key, item] : json.items()) {
-      std::optional<Value> value = decode(item, element, join(path, key));
+      std::optional<Value> value = decode(item, element, path.key_path(key));
       if (!value) return std::nullopt;
       entries.emplace_back(key, std::move(*value));
     }
     return Value::map(std::move(entries));
   }
 
-  std::optional<Value> fail(const std::string& path, const std::string& message) {
+  std::optional<Value> fail(const Path& path, const std::string& message) {
     if (error_ != nullptr) {
-      *error_ = path.empty() ? message : fmt::format("`{}`: {}", path, message);
+      std::string where = path.text();
+      *error_ = where.empty() ? message : fmt::format("`{}`: {}", where, message);
     }
     return std::nullopt;
-  }
-
-  static std::string join(const std::string& path, const std::string& key) {
-    return path.empty() ? key : fmt::format("{}.{}", path, key);
   }
 
  private:
@@ -169,12 +184,12 @@ class Decoder {
     return type.element ? *type.element : kAny;
   }
 
-  std::optional<Value> mismatch(const Json& json, const AttrType& type, const std::string& path) {
+  std::optional<Value> mismatch(const Json& json, const AttrType& type, const Path& path) {
     return fail(path, fmt::format("expected {}, got {}", type.to_string(), describe(json)));
   }
 
   template <typename Parse>
-  std::optional<Value> parsed(const Json& json, const AttrType& type, const std::string& path,
+  std::optional<Value> parsed(const Json& json, const AttrType& type, const Path& path,
                               Parse parse) {
     if (!json.is_string()) return mismatch(json, type, path);
     std::string problem;
@@ -183,7 +198,7 @@ class Decoder {
     return Value(std::move(*value));
   }
 
-  std::optional<Value> decode_any(const Json& json, const std::string& path) {
+  std::optional<Value> decode_any(const Json& json, const Path& path) {
     switch (json.type()) {
       case Json::value_t::boolean:
         return Value(json.get<bool>());
@@ -207,12 +222,11 @@ class Decoder {
     }
   }
 
-  std::optional<Value> decode_list(const Json& json, const AttrType& element,
-                                   const std::string& path) {
+  std::optional<Value> decode_list(const Json& json, const AttrType& element, const Path& path) {
     List items;
     items.reserve(json.size());
     for (size_t i = 0; i < json.size(); ++i) {
-      std::optional<Value> item = decode(json[i], element, fmt::format("{}[{}]", path, i));
+      std::optional<Value> item = decode(json[i], element, path.index_path(i));
       if (!item) return std::nullopt;
       items.push_back(std::move(*item));
     }
@@ -225,22 +239,24 @@ class Decoder {
 }  // namespace
 
 std::optional<Value> from_json(const Json& json, const AttrType& type, std::string* error) {
-  return Decoder(error).decode(json, type, "");
+  return Decoder(error).decode(json, type, Path{});
 }
 
 std::optional<Value> attributes_from_json(const Json& json, const ResourceSchema& schema,
                                           std::string* error) {
   Decoder decoder(error);
   if (!json.is_object()) {
-    return decoder.fail("", fmt::format("expected an object of `{}` attributes, got {}",
-                                        schema.type, describe(json)));
+    return decoder.fail(Path{}, fmt::format("expected an object of `{}` attributes, got {}",
+                                            schema.type, describe(json)));
   }
   Entries entries;
   entries.reserve(json.size());
   for (const auto& [key, item] : json.items()) {
     const AttributeSchema* attribute = schema.find(key);
-    AttrType type = attribute != nullptr ? attribute->type : AttrType::of(AttrType::Kind::Any);
-    std::optional<Value> value = decoder.decode(item, type, key);
+    static const AttrType kAny = AttrType::of(AttrType::Kind::Any);
+    const AttrType& type = attribute != nullptr ? attribute->type : kAny;
+    const Path root;
+    std::optional<Value> value = decoder.decode(item, type, root.key_path(key));
     if (!value) return std::nullopt;
     entries.emplace_back(key, std::move(*value));
   }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "providers/sdk/json.h"
+#include "providers/sdk/json_parse.h"
 #include "providers/sim/sim_schema.h"
 #include "support/files.h"
 
@@ -408,7 +409,7 @@ std::optional<SimWorld> SimWorld::parse(std::string_view text, const std::string
   std::string error;
   Json json;
   try {
-    json = Json::parse(text);
+    json = sdk::parse_json(text);
   } catch (const nlohmann::json::exception& e) {
     // what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ..."
     std::string_view what = e.what();

@@ -17,6 +17,7 @@ namespace {
 // Records a successful step in the state.
 void record(state::State& state, const plan::Step& step, const plan::ResourceChange& change,
             const sdk::Value& attributes) {
+  if (step.kind == plan::StepKind::Action) return;  // actions change no stored attributes
   if (step.kind == plan::StepKind::Delete) {
     // After a create_before_destroy replace the address already holds the new object.
     bool replace_cbd = change.action == plan::Action::Replace && change.create_before_destroy;
@@ -31,6 +32,8 @@ void record(state::State& state, const plan::Step& step, const plan::ResourceCha
   resource.dependencies = change.depends_on;
   resource.sensitive = change.sensitive;
   resource.prevent_destroy = change.prevent_destroy;
+  resource.rollout = change.rollout;
+  resource.hooks = change.hooks;
   resource.status = "ready";
   state.upsert(std::move(resource));
 }
@@ -79,7 +82,7 @@ ApplyResult apply_plan(const plan::Plan& plan, state::State& state, sdk::Provide
       diag::Diagnostics saved = backend.save(state);
       result.diagnostics.append(saved);
       stop = saved.has_errors();
-      switch (change->action) {
+      switch (step.kind == plan::StepKind::Action ? plan::Action::NoOp : change->action) {
         case plan::Action::Create:
           ++result.created;
           break;
@@ -93,6 +96,7 @@ ApplyResult apply_plan(const plan::Plan& plan, state::State& state, sdk::Provide
           if (++replace_halves_done[change->address] == 2) ++result.replaced;
           break;
         case plan::Action::NoOp:
+          if (step.kind == plan::StepKind::Action) ++result.actions;
           break;
       }
     } else {

@@ -14,6 +14,7 @@ namespace kc::apply {
 
 struct ApplyResult {
   int created = 0, updated = 0, replaced = 0, deleted = 0;
+  int actions = 0;  // hook actions run (action steps); they change no resource
   int failed = 0;   // steps whose provider call failed
   int skipped = 0;  // steps not run because a step they depend on failed, or the apply stopped
   diag::Diagnostics diagnostics;

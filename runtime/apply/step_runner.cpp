@@ -115,9 +115,18 @@ StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
       outcome.ok = true;
       return outcome;
     }
-    case plan::StepKind::Action:
-      return fail("cannot run action `" + step.action + "` on `" + change.address +
-                  "`: action steps are not supported yet");
+    case plan::StepKind::Action: {
+      sdk::ActionRequest request{change.type, change.address, step.action, sdk::Value(), {}};
+      if (step.hook == "before_destroy" || step.hook == "after_destroy") {
+        request.state = stored && !replace_cbd ? stored->attributes : change.before;
+      } else if (step.hook != "before_create") {  // nothing exists before a create
+        request.state = stored ? stored->attributes : change.after;
+      }
+      sdk::ActionResponse response = provider->run_action(request);
+      diags.append(response.diagnostics);
+      outcome.ok = !response.diagnostics.has_errors();
+      return outcome;
+    }
   }
   return outcome;
 }

@@ -19,7 +19,9 @@ struct StepOutcome {
 // Create/update: applies the planned attributes. When planned inputs hold unknowns, asks `resolver`
 // for the inputs now that the dependencies exist and plans again first; the create half of a
 // replace is always planned again as a new object. Delete: deletes the stored object (for a
-// create_before_destroy replace, the old object the plan saw).
+// create_before_destroy replace, the old object the plan saw). Action: runs the hook's provider
+// action on the object it concerns: the old object for before_/after_destroy, the stored (just
+// applied) one for after_create and the update hooks, none for before_create.
 StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
                      const state::State& current, sdk::Providers& providers,
                      InputResolver* resolver);

@@ -2,6 +2,7 @@
 #include "runtime/plan/diff.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <unordered_set>
 
@@ -69,6 +70,33 @@ void refuse_replace(const ResourceChange& change, diag::Diagnostics& diags) {
       .with_note("change " + because + " back, or set `prevent_destroy = false` to allow it");
 }
 
+// Every hook names an action the provider declares for the type; false (with an error at the
+// resource) otherwise. Checked here as well as by the checker, since a deleted resource's hooks
+// come from the state and a provider may have dropped an action since.
+bool check_hooks(const ResourceChange& change, const sdk::SchemaSource& schemas,
+                 diag::Diagnostics& diags) {
+  const sdk::ResourceSchema* schema = schemas.find_resource(change.type);
+  bool ok = true;
+  for (const auto& [event, actions] : change.hooks) {
+    for (const std::string& action : actions) {
+      if (schema && schema->find_action(action)) continue;
+      std::string known;
+      if (schema) {
+        for (const sdk::ActionSchema& a : schema->actions)
+          known += (known.empty() ? "`" : ", `") + a.name + "`";
+      }
+      diags
+          .error(diag::Code::E0504, change.span,
+                 "`" + change.address + "` has a `" + event + "` hook `" + action + "`, but `" +
+                     change.type + "` has no such action")
+          .with_note(known.empty() ? "`" + change.type + "` declares no actions"
+                                   : "its actions are " + known);
+      ok = false;
+    }
+  }
+  return ok;
+}
+
 // A delete of a stored resource; false (with errors) when its provider cannot plan it or
 // prevent_destroy protects it (E0501).
 bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
@@ -98,6 +126,9 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
   change.changed = changed_attributes(old.attributes, sdk::Value());
   change.sensitive = std::move(sensitive);
   change.prevent_destroy = old.prevent_destroy;
+  change.rollout = old.rollout;
+  change.hooks = old.hooks;
+  if (!check_hooks(change, providers, diags)) return false;
   if (old.prevent_destroy) {
     diags
         .error(
@@ -114,26 +145,24 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
 void finish(Plan& plan, const state::State& prior, diag::Diagnostics& diags) {
   std::sort(plan.changes.begin(), plan.changes.end(),
             [](const ResourceChange& a, const ResourceChange& b) { return a.address < b.address; });
-  for (const ResourceChange& c : plan.changes) {
-    switch (c.action) {
-      case Action::Create:
-        ++plan.summary.create;
-        break;
-      case Action::Update:
-        ++plan.summary.update;
-        break;
-      case Action::Replace:
-        ++plan.summary.replace;
-        break;
-      case Action::Delete:
-        ++plan.summary.destroy;
-        break;
-      case Action::NoOp:
-        ++plan.summary.unchanged;
-        break;
+  plan.summary = summarize(plan.changes);
+  plan.steps = build_steps(plan.changes, prior, diags, &plan.waves);
+  // A replacement whose wave creates first behaves as create_before_destroy from here on: the
+  // executor and the renderers read that flag.
+  std::map<std::string_view, int, std::less<>> create_step, delete_step;
+  for (const Step& step : plan.steps) {
+    if (step.kind == StepKind::Create) create_step[step.address] = step.id;
+    if (step.kind == StepKind::Delete) delete_step[step.address] = step.id;
+  }
+  for (ResourceChange& c : plan.changes) {
+    if (c.action != Action::Replace || c.create_before_destroy) continue;
+    auto created = create_step.find(c.address);
+    auto deleted = delete_step.find(c.address);
+    if (created != create_step.end() && deleted != delete_step.end() &&
+        created->second < deleted->second) {
+      c.create_before_destroy = true;
     }
   }
-  plan.steps = build_steps(plan.changes, prior, diags);
 }
 
 }  // namespace
@@ -175,7 +204,10 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
     change.sensitive = std::move(sensitive);
     change.create_before_destroy = r.lifecycle.create_before_destroy;
     change.prevent_destroy = r.lifecycle.prevent_destroy;
+    change.rollout = r.rollout;
+    change.hooks = r.hooks;
     change.span = r.span;
+    if (!check_hooks(change, providers, diags)) continue;
     if (!old) {
       change.action = Action::Create;
     } else if (!response.requires_replace.empty()) {

@@ -5,6 +5,30 @@
 
 namespace kc::plan {
 
+Summary summarize(const std::vector<ResourceChange>& changes) {
+  Summary summary;
+  for (const ResourceChange& c : changes) {
+    switch (c.action) {
+      case Action::Create:
+        ++summary.create;
+        break;
+      case Action::Update:
+        ++summary.update;
+        break;
+      case Action::Replace:
+        ++summary.replace;
+        break;
+      case Action::Delete:
+        ++summary.destroy;
+        break;
+      case Action::NoOp:
+        ++summary.unchanged;
+        break;
+    }
+  }
+  return summary;
+}
+
 bool Plan::has_changes() const {
   return std::any_of(changes.begin(), changes.end(),
                      [](const ResourceChange& c) { return c.action != Action::NoOp; });

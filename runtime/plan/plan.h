@@ -2,10 +2,12 @@
 // read by the renderers and the executor, never changed after it is made.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "compiler/eval/desired_state.h"
 #include "compiler/source/source.h"
 #include "providers/sdk/value.h"
 #include "runtime/plan/action.h"
@@ -25,9 +27,15 @@ struct ResourceChange {
   // renderers never diff.
   std::vector<std::string> changed;
   std::vector<std::string> sensitive;  // attribute names the schema marks secret, sorted
-  bool create_before_destroy = false;  // a replace creates the new object before deleting the old
-  bool prevent_destroy = false;        // recorded in the state when applied (state.h)
-  source::Span span;                   // the `resource` expression; invalid for deletes
+  // A replace creates the new object before deleting the old: lifecycle.create_before_destroy, or
+  // its rollout wave creates first (set by make_plan from the steps).
+  bool create_before_destroy = false;
+  bool prevent_destroy = false;  // recorded in the state when applied (state.h)
+  // The resource's `rollout` and `hooks` (event -> provider actions, in order); for a delete, the
+  // ones stored when it was last applied. They shape the steps (docs/planning.md).
+  eval::Rollout rollout;
+  std::map<std::string, std::vector<std::string>> hooks;
+  source::Span span;  // the `resource` expression; invalid for deletes
 };
 
 // One unit of work for the executor. A replace is two steps (delete and create) of one address.
@@ -37,8 +45,23 @@ struct Step {
   std::string address;
   std::string action;  // the change's action name ("replace" for both halves of a replace), or
                        // the provider action of an `action` step
-  int wave = 0;
+  std::string hook;    // for an `action` step: its event ("before_destroy", "after_create")
+  int wave = 0;        // 0 outside rollout waves; else Plan::waves[wave - 1]
   std::vector<int> depends_on;  // ids of steps that must finish first, sorted
+};
+
+// One rollout wave of a group (docs/planning.md): its members change together, after every step of
+// the group's previous wave. Bounds are resolved against the group's size.
+struct Wave {
+  int number = 0;  // global, from 1: groups by name, then their waves in order
+  std::string group;
+  int index = 0, count = 0;  // wave `index` (from 1) of the group's `count`
+  int members = 0;           // the group's size N: desired members, or stored ones when none is
+  int surge = 0, unavailable = 0;  // max_surge and max_unavailable as counts
+  bool quorum = false;
+  int serving = 0;   // with quorum: members existing at the wave's start that stay up through it
+  int existing = 0;  // members existing at the wave's start
+  std::vector<std::string> addresses;  // the members it changes, in order
 };
 
 struct Summary {
@@ -47,9 +70,13 @@ struct Summary {
   int unchanged = 0;
 };
 
+// The counts of each action among `changes`.
+Summary summarize(const std::vector<ResourceChange>& changes);
+
 struct Plan {
   std::vector<ResourceChange> changes;  // sorted by address; no-ops included
   std::vector<Step> steps;              // in id order (a topological order); steps[i].id == i
+  std::vector<Wave> waves;              // by number; waves[i].number == i + 1
   Summary summary;
   bool destroy = false;  // made by make_destroy_plan
 

@@ -1,39 +1,144 @@
-// Refresh of stored resources through their providers' read.
+// Refresh of stored resources through their providers' read, on a small pool of threads.
 #include "runtime/plan/refresh.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "runtime/plan/compare.h"
 #include "runtime/plan/provider_messages.h"
 
 namespace kc::plan {
+namespace {
 
-std::vector<std::string> refresh(state::State& state, sdk::Providers& providers,
-                                 diag::Diagnostics& diags) {
-  std::vector<std::string> drifted;
+// A per-provider cap on reads in flight.
+class Gate {
+ public:
+  explicit Gate(int limit) : free_(limit) {}
+  void enter() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [this] { return free_ > 0; });
+    --free_;
+  }
+  void leave() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++free_;
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  int free_;
+};
+
+struct Outcome {
+  sdk::ReadResponse response;
+  bool read = false;  // false: the provider was missing
+};
+
+std::vector<std::string> sensitive_names(const sdk::SchemaSource& schemas,
+                                         const state::ResourceState& r) {
+  std::set<std::string> names(r.sensitive.begin(), r.sensitive.end());
+  if (const sdk::ResourceSchema* schema = schemas.find_resource(r.type)) {
+    for (const sdk::AttributeSchema& a : schema->attributes) {
+      if (a.sensitive) names.insert(a.name);
+    }
+  }
+  return {names.begin(), names.end()};
+}
+
+}  // namespace
+
+std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
+                           const RefreshOptions& options, diag::Diagnostics& diags) {
+  const size_t count = state.resources.size();
+  std::vector<Outcome> outcomes(count);
+  std::map<std::string, std::unique_ptr<Gate>> gates;
+  for (const state::ResourceState& r : state.resources) {
+    if (gates.count(r.provider)) continue;
+    auto limit = options.max_concurrency.find(r.provider);
+    int n = limit == options.max_concurrency.end() ? std::max(1, options.parallelism)
+                                                   : std::max(1, limit->second);
+    gates.emplace(r.provider, std::make_unique<Gate>(n));
+  }
+
+  std::atomic<size_t> next{0};
+  auto work = [&] {
+    for (size_t i = next++; i < count; i = next++) {
+      const state::ResourceState& r = state.resources[i];
+      sdk::Provider* provider = providers.get(r.provider);
+      if (!provider) continue;
+      Gate& gate = *gates.at(r.provider);
+      gate.enter();
+      outcomes[i].response = provider->read({r.type, r.address, r.attributes});
+      gate.leave();
+      outcomes[i].read = true;
+    }
+  };
+  size_t workers = std::min<size_t>(count, static_cast<size_t>(std::max(1, options.parallelism)));
+  if (workers <= 1) {
+    work();
+  } else {
+    std::vector<std::thread> pool;
+    for (size_t w = 0; w < workers; ++w)
+      pool.emplace_back(work);
+    for (std::thread& t : pool)
+      t.join();
+  }
+
+  std::vector<Drift> drift;
   std::vector<std::string> gone;
-  for (state::ResourceState& r : state.resources) {
-    sdk::Provider* provider = providers.get(r.provider);
-    if (!provider) {
+  for (size_t i = 0; i < count; ++i) {
+    state::ResourceState& r = state.resources[i];
+    if (!outcomes[i].read) {
       diags.error(
           diag::Code::E0504, source::Span{},
           "cannot refresh `" + r.address + "`: its provider `" + r.provider + "` is not available");
       continue;
     }
-    sdk::ReadResponse response = provider->read({r.type, r.address, r.attributes});
+    sdk::ReadResponse& response = outcomes[i].response;
     if (append_provider_diagnostics(diags, response.diagnostics, source::Span{},
                                     secret_texts(r.sensitive, {&r.attributes}))) {
       continue;
     }
-    if (response.state.is_null()) {
+    if (!response.state.is_null() && same_value(response.state, r.attributes)) continue;
+    Drift d;
+    d.address = r.address;
+    d.type = r.type;
+    d.before = r.attributes;
+    d.after = response.state;
+    d.action = response.state.is_null() ? Action::Delete : Action::Update;
+    d.changed = changed_attributes(d.before, d.after);
+    d.sensitive = sensitive_names(providers, r);
+    if (d.action == Action::Delete) {
       gone.push_back(r.address);
-      drifted.push_back(r.address);
-    } else if (!same_value(response.state, r.attributes)) {
+    } else {
       r.attributes = std::move(response.state);
-      drifted.push_back(r.address);
     }
+    drift.push_back(std::move(d));
   }
   for (const std::string& address : gone)
     state.remove(address);
-  return drifted;
+  return drift;
+}
+
+std::map<std::string, int> max_concurrency_of(const std::vector<eval::ProviderConfig>& providers) {
+  std::map<std::string, int> limits;
+  for (const eval::ProviderConfig& p : providers) {
+    if (!p.alias.empty() || p.config.kind() != sdk::Kind::Map) continue;
+    const sdk::Value* value = p.config.find("max_concurrency");
+    if (value && value->kind() == sdk::Kind::Int && value->as_int() > 0) {
+      limits[p.name] = static_cast<int>(std::min<int64_t>(value->as_int(), 1 << 20));
+    }
+  }
+  return limits;
 }
 
 }  // namespace kc::plan

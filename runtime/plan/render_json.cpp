@@ -47,23 +47,37 @@ nlohmann::ordered_json render_plan_json(const Plan& plan) {
     Json depends_on = Json::array();
     for (int id : s.depends_on)
       depends_on.push_back(id);
-    steps.push_back(Json{{"id", s.id},
-                         {"kind", std::string(step_kind_name(s.kind))},
-                         {"address", s.address},
-                         {"action", s.action},
-                         {"wave", s.wave},
-                         {"depends_on", std::move(depends_on)}});
+    Json step{{"id", s.id},           {"kind", std::string(step_kind_name(s.kind))},
+              {"address", s.address}, {"action", s.action},
+              {"wave", s.wave},       {"depends_on", std::move(depends_on)}};
+    if (s.kind == StepKind::Action) step["hook"] = s.hook;
+    steps.push_back(std::move(step));
+  }
+  Json waves = Json::array();
+  for (const Wave& w : plan.waves) {
+    waves.push_back(Json{{"number", w.number},
+                         {"group", w.group},
+                         {"index", w.index},
+                         {"count", w.count},
+                         {"members", w.members},
+                         {"max_surge", w.surge},
+                         {"max_unavailable", w.unavailable},
+                         {"quorum", w.quorum},
+                         {"addresses", strings(w.addresses)}});
   }
   const Summary& s = plan.summary;
-  return Json{{"format_version", "1"},
-              {"summary", Json{{"create", s.create},
-                               {"update", s.update},
-                               {"replace", s.replace},
-                               {"delete", s.destroy},
-                               {"unchanged", s.unchanged}}},
-              {"changes", std::move(changes)},
-              {"steps", std::move(steps)},
-              {"diagnostics", Json::array()}};
+  Json json{{"format_version", "1"},
+            {"summary", Json{{"create", s.create},
+                             {"update", s.update},
+                             {"replace", s.replace},
+                             {"delete", s.destroy},
+                             {"unchanged", s.unchanged}}},
+            {"changes", std::move(changes)},
+            {"steps", std::move(steps)},
+            {"diagnostics", Json::array()}};
+  // Only plans with rollout waves describe them, so other plans print as before.
+  if (!waves.empty()) json["waves"] = std::move(waves);
+  return json;
 }
 
 }  // namespace kc::plan

@@ -168,25 +168,51 @@ void render_change(std::string& out, const ResourceChange& c, const Painter& p) 
   out += "    }\n";
 }
 
-void render_steps(std::string& out, const std::vector<Step>& steps) {
-  if (steps.empty()) return;
-  out += "Steps:\n";
-  size_t width = std::to_string(steps.back().id).size();
-  for (const Step& step : steps) {
-    std::string id = std::to_string(step.id);
-    out += "  " + std::string(width - std::min(width, id.size()), ' ') + id + " " +
-           std::string(step_kind_name(step.kind)) + " " + step.address;
-    if (step.kind == StepKind::Action) out += " " + step.action;
-    if (!step.depends_on.empty()) {
-      out += " (after ";
-      for (size_t i = 0; i < step.depends_on.size(); ++i) {
-        out += (i ? ", " : "") + std::to_string(step.depends_on[i]);
-      }
-      out += ")";
+std::string step_line(const Step& step, size_t width) {
+  std::string id = std::to_string(step.id);
+  std::string out = "  " + std::string(width - std::min(width, id.size()), ' ') + id + " " +
+                    std::string(step_kind_name(step.kind)) + " " + step.address;
+  if (step.kind == StepKind::Action) out += " " + step.action + ", " + step.hook;
+  if (!step.depends_on.empty()) {
+    out += " (after ";
+    for (size_t i = 0; i < step.depends_on.size(); ++i) {
+      out += (i ? ", " : "") + std::to_string(step.depends_on[i]);
     }
-    out += "\n";
+    out += ")";
   }
-  out += "\n";
+  return out + "\n";
+}
+
+// "Wave 2 of group "pool-app" (2 of 3; 6 members, max_surge 1, max_unavailable 0):"
+std::string wave_title(const Wave& w, const Painter& p) {
+  std::string out = p.paint("Wave " + std::to_string(w.number), kBold) + " of group \"" + w.group +
+                    "\" (" + std::to_string(w.index) + " of " + std::to_string(w.count) + "; " +
+                    std::to_string(w.members) + (w.members == 1 ? " member" : " members") +
+                    ", max_surge " + std::to_string(w.surge) + ", max_unavailable " +
+                    std::to_string(w.unavailable);
+  if (w.quorum) {
+    out += ", quorum: " + std::to_string(w.serving) + " of " + std::to_string(w.existing) + " up";
+  }
+  return out + "):\n";
+}
+
+// Steps outside waves first, then each wave's steps under its title; ids are global, so a wave's
+// steps may interleave with others' in execution order.
+void render_steps(std::string& out, const Plan& plan, const Painter& p) {
+  const std::vector<Step>& steps = plan.steps;
+  if (steps.empty()) return;
+  size_t width = std::to_string(steps.back().id).size();
+  std::vector<std::string> by_wave(plan.waves.size() + 1);
+  for (const Step& step : steps) {
+    size_t wave = step.wave > 0 && static_cast<size_t>(step.wave) <= plan.waves.size()
+                      ? static_cast<size_t>(step.wave)
+                      : 0;
+    by_wave[wave] += step_line(step, width);
+  }
+  if (!by_wave[0].empty()) out += "Steps:\n" + by_wave[0] + "\n";
+  for (const Wave& w : plan.waves) {
+    out += wave_title(w, p) + by_wave[static_cast<size_t>(w.number)] + "\n";
+  }
 }
 
 }  // namespace
@@ -202,7 +228,7 @@ std::string render_plan_text(const Plan& plan, bool color) {
     render_change(out, c, p);
     out += "\n";
   }
-  render_steps(out, plan.steps);
+  render_steps(out, plan, p);
   const Summary& s = plan.summary;
   out += p.paint("Plan:", kBold) + " " + std::to_string(s.create) + " to create, " +
          std::to_string(s.update) + " to update, " + std::to_string(s.replace) + " to replace, " +

@@ -7,12 +7,17 @@
 #include <queue>
 #include <string>
 
+#include "runtime/plan/waves.h"
+
 namespace kc::plan {
 namespace {
 
 struct Node {
   StepKind kind;
   const ResourceChange* change;
+  std::string action;  // the provider action of an Action node
+  std::string hook;    // its event
+  int wave = 0;
   std::vector<size_t> after;  // nodes that must finish first
 };
 
@@ -21,49 +26,143 @@ void add_edge(std::vector<Node>& nodes, size_t from, size_t to) {
   if (std::find(after.begin(), after.end(), to) == after.end()) after.push_back(to);
 }
 
+// The nodes of one half of a change (create, update or delete with its hook actions), in order.
+struct Chain {
+  size_t first = 0, last = 0;
+};
+
+const std::vector<std::string>& hook_actions(const ResourceChange& change, const char* event) {
+  static const std::vector<std::string> kNone;
+  auto it = change.hooks.find(event);
+  return it == change.hooks.end() ? kNone : it->second;
+}
+
+Chain add_chain(std::vector<Node>& nodes, const ResourceChange& change, StepKind kind,
+                const char* before, const char* after, bool skip_before = false) {
+  Chain chain;
+  bool started = false;
+  auto push = [&](Node node) {
+    size_t index = nodes.size();
+    nodes.push_back(std::move(node));
+    if (started) {
+      add_edge(nodes, index, chain.last);
+    } else {
+      chain.first = index;
+      started = true;
+    }
+    chain.last = index;
+  };
+  if (!skip_before) {
+    for (const std::string& action : hook_actions(change, before))
+      push({StepKind::Action, &change, action, before, 0, {}});
+  }
+  push({kind, &change, {}, {}, 0, {}});
+  for (const std::string& action : hook_actions(change, after))
+    push({StepKind::Action, &change, action, after, 0, {}});
+  return chain;
+}
+
+// Where a member of a rollout wave sits.
+struct Placement {
+  int wave = 0;
+  bool create_first = false;
+  bool skip_before_destroy = false;
+};
+
 }  // namespace
 
 std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const state::State& prior,
                               diag::Diagnostics& diags) {
-  std::vector<Node> nodes;
-  std::map<std::string, size_t, std::less<>> create_side;  // create/update/replace-create
-  std::map<std::string, size_t, std::less<>> delete_side;
-  for (const ResourceChange& change : changes) {
-    switch (change.action) {
-      case Action::Create:
-        create_side[change.address] = nodes.size();
-        nodes.push_back({StepKind::Create, &change, {}});
-        break;
-      case Action::Update:
-        create_side[change.address] = nodes.size();
-        nodes.push_back({StepKind::Update, &change, {}});
-        break;
-      case Action::Replace: {
-        size_t del = nodes.size();
-        delete_side[change.address] = del;
-        nodes.push_back({StepKind::Delete, &change, {}});
-        create_side[change.address] = nodes.size();
-        nodes.push_back({StepKind::Create, &change, {}});
-        if (change.create_before_destroy) {
-          add_edge(nodes, del, del + 1);
-        } else {
-          add_edge(nodes, del + 1, del);
-        }
-        break;
+  return build_steps(changes, prior, diags, nullptr);
+}
+
+std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const state::State& prior,
+                              diag::Diagnostics& diags, std::vector<Wave>* waves) {
+  std::vector<GroupRollout> rollouts = plan_rollouts(changes);
+  std::map<const ResourceChange*, Placement> placement;
+  std::vector<Wave> described;
+  for (const GroupRollout& r : rollouts) {
+    int first_wave = static_cast<int>(described.size()) + 1;
+    check_quorum(r, first_wave, diags);
+    for (size_t i = 0; i < r.waves.size(); ++i) {
+      Wave wave;
+      wave.number = static_cast<int>(described.size()) + 1;
+      wave.group = r.group;
+      wave.index = static_cast<int>(i) + 1;
+      wave.count = static_cast<int>(r.waves.size());
+      wave.members = r.members;
+      wave.surge = r.surge;
+      wave.unavailable = r.unavailable;
+      wave.quorum = r.quorum;
+      wave.existing = r.waves[i].existing;
+      wave.serving = r.waves[i].existing - r.waves[i].away;
+      for (const WaveSlot& slot : r.waves[i].slots) {
+        wave.addresses.push_back(slot.change->address);
+        placement[slot.change] = {wave.number, slot.create_first, false};
       }
-      case Action::Delete:
-        delete_side[change.address] = nodes.size();
-        nodes.push_back({StepKind::Delete, &change, {}});
-        break;
-      case Action::NoOp:
-        break;
+      described.push_back(std::move(wave));
+    }
+    // A quorum group deleted as a whole loses its last member without that member's before_destroy
+    // actions: membership actions (remove_member) cannot apply to the last member, and a drain
+    // has nowhere left to move work to.
+    if (r.quorum && r.members > 0 && r.deleted == r.stored && !r.waves.empty()) {
+      placement[r.waves.back().slots.back().change].skip_before_destroy = true;
     }
   }
 
-  for (auto& [address, index] : create_side) {
-    for (const std::string& dep : nodes[index].change->depends_on) {
+  std::vector<Node> nodes;
+  std::map<std::string, Chain, std::less<>> create_side;  // create/update/replace-create
+  std::map<std::string, Chain, std::less<>> delete_side;
+  std::map<const ResourceChange*, std::pair<size_t, size_t>> member_ends;  // head, tail
+  for (const ResourceChange& change : changes) {
+    Placement place;
+    if (auto it = placement.find(&change); it != placement.end()) place = it->second;
+    size_t begin = nodes.size();
+    switch (change.action) {
+      case Action::Create: {
+        Chain c = add_chain(nodes, change, StepKind::Create, "before_create", "after_create");
+        create_side[change.address] = c;
+        member_ends[&change] = {c.first, c.last};
+        break;
+      }
+      case Action::Update:
+        create_side[change.address] =
+            add_chain(nodes, change, StepKind::Update, "before_update", "after_update");
+        break;
+      case Action::Replace: {
+        Chain del = add_chain(nodes, change, StepKind::Delete, "before_destroy", "after_destroy");
+        Chain cre = add_chain(nodes, change, StepKind::Create, "before_create", "after_create");
+        delete_side[change.address] = del;
+        create_side[change.address] = cre;
+        if (change.create_before_destroy || place.create_first) {
+          add_edge(nodes, del.first, cre.last);
+          member_ends[&change] = {cre.first, del.last};
+        } else {
+          add_edge(nodes, cre.first, del.last);
+          member_ends[&change] = {del.first, cre.last};
+        }
+        break;
+      }
+      case Action::Delete: {
+        Chain c = add_chain(nodes, change, StepKind::Delete, "before_destroy", "after_destroy",
+                            place.skip_before_destroy);
+        delete_side[change.address] = c;
+        member_ends[&change] = {c.first, c.last};
+        break;
+      }
+      case Action::NoOp:
+        break;
+    }
+    for (size_t i = begin; i < nodes.size(); ++i)
+      nodes[i].wave = place.wave;
+  }
+
+  for (auto& [address, chain] : create_side) {
+    for (const std::string& dep : nodes[chain.last].change->depends_on) {
       auto it = create_side.find(dep);
-      if (it != create_side.end() && it->second != index) add_edge(nodes, index, it->second);
+      if (it != create_side.end() && it->second.last != chain.last) {
+        add_edge(nodes, chain.first, it->second.last);
+      }
     }
   }
   // X is deleted after every Y whose stored dependencies name X.
@@ -72,8 +171,18 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
     if (dependent_delete == delete_side.end()) continue;
     for (const std::string& dep : dependent.dependencies) {
       auto it = delete_side.find(dep);
-      if (it != delete_side.end() && it->second != dependent_delete->second) {
-        add_edge(nodes, it->second, dependent_delete->second);
+      if (it != delete_side.end() && it->second.last != dependent_delete->second.last) {
+        add_edge(nodes, it->second.first, dependent_delete->second.last);
+      }
+    }
+  }
+  // Wave k+1 of a group starts when everything of its wave k has finished.
+  for (const GroupRollout& r : rollouts) {
+    for (size_t i = 1; i < r.waves.size(); ++i) {
+      for (const WaveSlot& next : r.waves[i].slots) {
+        for (const WaveSlot& previous : r.waves[i - 1].slots) {
+          add_edge(nodes, member_ends[next.change].first, member_ends[previous.change].second);
+        }
       }
     }
   }
@@ -133,13 +242,17 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
     step.id = id_of[i];
     step.kind = node.kind;
     step.address = node.change->address;
-    step.action = std::string(action_name(node.change->action));
+    step.action =
+        node.kind == StepKind::Action ? node.action : std::string(action_name(node.change->action));
+    step.hook = node.hook;
+    step.wave = node.wave;
     for (size_t dep : node.after) {
       if (id_of[dep] < step.id) step.depends_on.push_back(id_of[dep]);
     }
     std::sort(step.depends_on.begin(), step.depends_on.end());
     steps.push_back(std::move(step));
   }
+  if (waves) *waves = std::move(described);
   return steps;
 }
 

@@ -2,12 +2,16 @@
 // later). The runtime reads and writes state only through this interface.
 #pragma once
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "compiler/diag/diagnostic.h"
 #include "providers/sdk/schema.h"
 #include "runtime/state/state.h"
+#include "runtime/state/state_lock.h"
 
 namespace kc::state {
 
@@ -29,6 +33,14 @@ class Backend {
   // serial. Errors in the result mean the save may not have happened (or may not be durable);
   // `state.serial` then still matches what is stored, if anything was.
   virtual diag::Diagnostics save(State& state) = 0;
+
+  // Takes the exclusive lock on this state for `operation` ("apply", "state rm", ...), retrying
+  // until `timeout` has passed (0 = one attempt). nullptr with E0503 naming the holder in `diags`
+  // when someone else holds it, or with E0505 when the lock cannot be created. Runs that may save
+  // hold the lock from before load() until after their last save().
+  virtual std::unique_ptr<StateLock> lock(std::string_view operation,
+                                          std::chrono::milliseconds timeout,
+                                          diag::Diagnostics& diags) = 0;
 };
 
 }  // namespace kc::state

@@ -2,8 +2,10 @@
 #include "runtime/state/codec.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "providers/sdk/json.h"
+#include "providers/sdk/json_parse.h"
 
 namespace kc::state {
 namespace {
@@ -61,7 +63,65 @@ struct Decoder {
       out.prevent_destroy = json["prevent_destroy"].get<bool>();
     }
     return names(json, "dependencies", "addresses", where, out.dependencies) &&
-           names(json, "sensitive_attributes", "attribute names", where, out.sensitive);
+           names(json, "sensitive_attributes", "attribute names", where, out.sensitive) &&
+           rollout(json, where, out.rollout) && hooks(json, where, out.hooks);
+  }
+
+  // `"max_surge": 1` or `"max_surge": "25%"`.
+  bool bound(const Json& json, const char* key, const std::string& where,
+             std::optional<eval::RolloutBound>& out) {
+    auto it = json.find(key);
+    if (it == json.end()) return true;
+    std::string problem = where + "rollout `" + key + "` must be a count or a percent";
+    if (it->is_number() && it->get<double>() >= 0) {
+      out = eval::RolloutBound{false, it->get<double>()};
+      return true;
+    }
+    if (!it->is_string()) return fail(problem);
+    std::string text = it->get<std::string>();
+    if (text.size() < 2 || text.back() != '%') return fail(problem);
+    try {
+      size_t used = 0;
+      double amount = std::stod(text.substr(0, text.size() - 1), &used);
+      if (used != text.size() - 1 || amount < 0) return fail(problem);
+      out = eval::RolloutBound{true, amount};
+    } catch (const std::exception&) {
+      return fail(problem);
+    }
+    return true;
+  }
+
+  bool rollout(const Json& json, const std::string& where, eval::Rollout& out) {
+    auto it = json.find("rollout");
+    if (it == json.end()) return true;
+    if (!it->is_object() || !it->contains("group") || !(*it)["group"].is_string()) {
+      return fail(where + "`rollout` must be an object with a `group` string");
+    }
+    out.group = (*it)["group"].get<std::string>();
+    if (it->contains("quorum")) {
+      if (!(*it)["quorum"].is_boolean())
+        return fail(where + "rollout `quorum` must be true or false");
+      out.quorum = (*it)["quorum"].get<bool>();
+    }
+    return bound(*it, "max_surge", where, out.max_surge) &&
+           bound(*it, "max_unavailable", where, out.max_unavailable);
+  }
+
+  bool hooks(const Json& json, const std::string& where,
+             std::map<std::string, std::vector<std::string>>& out) {
+    auto it = json.find("hooks");
+    if (it == json.end()) return true;
+    std::string problem = where + "`hooks` must map events to lists of action names";
+    if (!it->is_object()) return fail(problem);
+    for (auto event = it->begin(); event != it->end(); ++event) {
+      if (!event.value().is_array()) return fail(problem);
+      std::vector<std::string>& actions = out[event.key()];
+      for (const Json& action : event.value()) {
+        if (!action.is_string()) return fail(problem);
+        actions.push_back(action.get<std::string>());  // in order: hooks run as listed
+      }
+    }
+    return true;
   }
 
   // An optional list of strings, sorted on reading.
@@ -137,6 +197,22 @@ void report(diag::Diagnostics& diags, std::string_view origin, const std::string
       .with_note("kc did not change it; repair or restore it (`kc state pull`/`push`) and retry");
 }
 
+Json bound_json(const eval::RolloutBound& bound) {
+  if (!bound.percent) return static_cast<int64_t>(bound.amount);
+  std::string text = std::to_string(bound.amount);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (text.back() == '.') text.pop_back();
+  return text + "%";
+}
+
+Json rollout_json(const eval::Rollout& rollout) {
+  Json json{{"group", rollout.group}};
+  if (rollout.max_surge) json["max_surge"] = bound_json(*rollout.max_surge);
+  if (rollout.max_unavailable) json["max_unavailable"] = bound_json(*rollout.max_unavailable);
+  if (rollout.quorum) json["quorum"] = true;
+  return json;
+}
+
 }  // namespace
 
 nlohmann::ordered_json state_to_json(const State& state) {
@@ -154,6 +230,8 @@ nlohmann::ordered_json state_to_json(const State& state) {
                   {"status", r.status}};
     if (!r.sensitive.empty()) resource["sensitive_attributes"] = r.sensitive;
     if (r.prevent_destroy) resource["prevent_destroy"] = true;
+    if (!r.rollout.group.empty()) resource["rollout"] = rollout_json(r.rollout);
+    if (!r.hooks.empty()) resource["hooks"] = r.hooks;
     resources.push_back(std::move(resource));
   }
   Json outputs = Json::object();
@@ -188,7 +266,7 @@ std::optional<State> decode_state(std::string_view text, const sdk::SchemaSource
                                   std::string_view origin, diag::Diagnostics& diags) {
   Json json;
   try {
-    json = Json::parse(text.begin(), text.end());
+    json = sdk::parse_json(text);
   } catch (const Json::exception& e) {
     // nlohmann reports syntax errors by exception; they stop here as a diagnostic.
     report(diags, origin, std::string("it is not valid JSON (") + e.what() + ")");

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "runtime/state/codec.h"
+#include "runtime/state/file_lock.h"
 #include "runtime/state/lineage.h"
 #include "support/files.h"
 
@@ -93,6 +94,20 @@ diag::Diagnostics LocalBackend::save(State& state) {
   state.lineage = next.lineage;
   if (!support::sync_directory_of(path_, &error)) return fail(error);
   return diags;
+}
+
+std::string LocalBackend::lock_path() const {
+  std::string_view path = path_;
+  if (path.size() > 5 && path.substr(path.size() - 5) == ".json") {
+    return std::string(path.substr(0, path.size() - 5)) + ".lock";
+  }
+  return path_ + ".lock";
+}
+
+std::unique_ptr<StateLock> LocalBackend::lock(std::string_view operation,
+                                              std::chrono::milliseconds timeout,
+                                              diag::Diagnostics& diags) {
+  return acquire_file_lock(lock_path(), path_, operation, timeout, diags);
 }
 
 }  // namespace kc::state

@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "compiler/eval/desired_state.h"
 #include "providers/sdk/value.h"
 
 namespace kc::state {
@@ -26,6 +28,11 @@ struct ResourceState {
   // lifecycle.prevent_destroy when it was last applied: a plan that deletes it fails (E0501) until
   // an apply with prevent_destroy = false clears it, even after its `resource` is removed.
   bool prevent_destroy = false;
+  // `rollout` and `hooks` when it was last applied, so that deleting it after its `resource` is
+  // gone (a pool scaled down, `kc destroy`) still runs its before_destroy actions in its group's
+  // waves. Empty (not stored) when the resource had none.
+  eval::Rollout rollout;
+  std::map<std::string, std::vector<std::string>> hooks;
 };
 
 // Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.

@@ -267,8 +267,8 @@ TEST_CASE("scheduler hands out ready steps by id and skips transitive dependents
 TEST_CASE("plain progress lines") {
   std::ostringstream out;
   apply::PlainProgress progress(out);
-  plan::Step create{0, plan::StepKind::Create, machine("web"), "create", 0, {}};
-  plan::Step destroy{1, plan::StepKind::Delete, machine("db"), "delete", 0, {}};
+  plan::Step create{0, plan::StepKind::Create, machine("web"), "create", "", 0, {}};
+  plan::Step destroy{1, plan::StepKind::Delete, machine("db"), "delete", "", 0, {}};
   progress.step_started(create);
   progress.step_finished(create, true, std::chrono::milliseconds(900),
                          sdk::Value::map({{"id", "m-0001"}}));

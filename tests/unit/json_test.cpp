@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "providers/sdk/json.h"
+#include "providers/sdk/json_parse.h"
 
 using namespace kc::sdk;
 using Json = nlohmann::ordered_json;
@@ -142,4 +143,49 @@ TEST_CASE("attributes_from_json decodes with the resource schema") {
   CHECK(error == "`memory`: expected bytes, got an integer");
   CHECK_FALSE(attributes_from_json(Json::array(), machine, &error));
   CHECK(error == "expected an object of `sim.machine` attributes, got an array");
+}
+
+TEST_CASE("decoding errors name the nested place") {
+  AttrType nested = AttrType::map_of(AttrType::list_of(AttrType::map_of(type_of(K::Duration))));
+  Json bad = Json::parse(R"({"x": [{"t": "1s"}, {"t": "1s", "u": 5}]})");
+  CHECK(decode_error(bad, nested) == "`x[1].u`: expected duration, got an integer");
+  CHECK(decode_error(Json::parse(R"([[1, "a"]])"),
+                     AttrType::list_of(AttrType::list_of(type_of(K::Int)))) ==
+        "`[0][1]`: expected int, got a string");
+}
+
+TEST_CASE("parse_json gives what ordered_json::parse gives, in linear time") {
+  std::string text = R"({"b": 1, "a": [true, null, 2.5, -3, "s", {}], "c": {"z": 1, "y": 2}})";
+  CHECK(parse_json(text) == Json::parse(text));
+  CHECK(parse_json(text).dump() == Json::parse(text).dump());  // the same key order
+
+  // A large object, with a repeated key: its first position and its last value.
+  std::string big = "{";
+  for (int i = 0; i < 1000; ++i)
+    big += "\"k" + std::to_string(999 - i) + "\": " + std::to_string(i) + ", ";
+  big += R"("k500": "again", "k0": {"n": [1]}})";
+  Json parsed = parse_json(big);
+  CHECK(parsed.dump() == Json::parse(big).dump());
+  CHECK(parsed.size() == 1000);
+  CHECK(parsed.begin().key() == "k999");
+  CHECK(parsed["k500"] == "again");
+
+  CHECK(parse_json("3") == Json(3));
+  for (std::string broken : {"", "{", R"({"a": })", "[1, 2", "{} x", R"({"a" 1})"}) {
+    std::string expected, got;
+    try {
+      Json ignored = Json::parse(broken);
+      CHECK(ignored.is_discarded());  // not reached: the text is malformed
+    } catch (const Json::exception& e) {
+      expected = e.what();
+    }
+    try {
+      Json ignored = parse_json(broken);
+      CHECK(ignored.is_discarded());  // not reached: the text is malformed
+    } catch (const Json::exception& e) {
+      got = e.what();
+    }
+    CHECK_FALSE(expected.empty());
+    CHECK(got == expected);
+  }
 }

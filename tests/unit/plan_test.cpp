@@ -347,9 +347,15 @@ TEST_CASE("refresh updates drifted attributes and drops vanished resources") {
   provider.world[machine("same")] = applied(1, "a", "m-0001");
   provider.world[machine("drift")] = applied(3, "a", "m-0002");
   diag::Diagnostics diags;
-  std::vector<std::string> drifted = plan::refresh(s, providers, diags);
+  std::vector<plan::Drift> drifted = plan::refresh(s, providers, {}, diags);
   CHECK(diags.empty());
-  CHECK(drifted == std::vector<std::string>{machine("drift"), machine("gone")});
+  REQUIRE(drifted.size() == 2);
+  CHECK(drifted[0].address == machine("drift"));
+  CHECK(drifted[0].action == plan::Action::Update);
+  CHECK(drifted[0].changed == std::vector<std::string>{"cpu"});
+  CHECK(drifted[1].address == machine("gone"));
+  CHECK(drifted[1].action == plan::Action::Delete);
+  CHECK(drifted[1].after.is_null());
   CHECK(s.resources.size() == 2);
   CHECK(s.find(machine("gone")) == nullptr);
   CHECK(s.find(machine("drift"))->attributes.find("cpu")->as_int() == 3);

@@ -198,6 +198,17 @@ class MemoryBackend final : public state::Backend {
     saves.push_back(state);
     return diags;
   }
+  // In-memory state is private to this process: the lock always succeeds.
+  std::unique_ptr<state::StateLock> lock(std::string_view operation, std::chrono::milliseconds,
+                                         diag::Diagnostics&) override {
+    struct Held final : state::StateLock {
+      state::LockInfo held;
+      const state::LockInfo& info() const override { return held; }
+    };
+    auto lock = std::make_unique<Held>();
+    lock->held.operation = std::string(operation);
+    return lock;
+  }
 };
 
 inline std::string machine(const std::string& label) {

@@ -1,0 +1,22 @@
+// Registration of the plan-selection flags.
+#include "cli/plan_options.h"
+
+namespace kc::cli {
+
+void add_plan_options(CLI::App& command, PlanOptions& options) {
+  // A flag that also takes `=VALUE`: `--refresh` alone means true, `--refresh=false` turns it off.
+  command.add_flag("--refresh{true}", options.refresh,
+                   "Read every resource from its provider before planning (default true; "
+                   "--refresh=false plans against the stored state)");
+  // One value per occurrence, so `--target a main.kcl` leaves the path alone.
+  command
+      .add_option("--target", options.targets,
+                  "Plan only this address or instance path and what it depends on (repeatable)")
+      ->allow_extra_args(false);
+  command
+      .add_option("--exclude", options.excludes,
+                  "Leave out this address or instance path and what depends on it (repeatable)")
+      ->allow_extra_args(false);
+}
+
+}  // namespace kc::cli
