@@ -3,14 +3,20 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <iostream>
+#include <memory>
 
 #include "cli/commands.h"
 #include "cli/planning.h"
 #include "cli/saved_plan.h"
 #include "providers/sdk/json.h"
 #include "runtime/apply/apply.h"
+#include "runtime/apply/interrupt_watcher.h"
+#include "runtime/apply/live_progress.h"
 #include "runtime/apply/progress.h"
+#include "runtime/plan/refresh.h"
 
 namespace kc::cli {
 namespace {
@@ -32,16 +38,68 @@ bool confirmed(bool auto_approve, std::string_view verb, diag::Diagnostics& diag
   return false;
 }
 
+// The provider blocks' `timeout` settings (positive durations), by provider name.
+std::map<std::string, std::chrono::milliseconds> timeouts_of(
+    const std::vector<eval::ProviderConfig>& providers) {
+  std::map<std::string, std::chrono::milliseconds> timeouts;
+  for (const eval::ProviderConfig& p : providers) {
+    if (!p.alias.empty() || p.config.kind() != sdk::Kind::Map) continue;
+    const sdk::Value* value = p.config.find("timeout");
+    if (value && value->kind() == sdk::Kind::Duration && value->as_duration().ms > 0) {
+      timeouts[p.name] = std::chrono::milliseconds(value->as_duration().ms);
+    }
+  }
+  return timeouts;
+}
+
+// Live redrawn lines on a terminal that takes colour (and so escape sequences); otherwise one
+// line per event, prefixed by the time unless KC_PROGRESS_TIMESTAMPS=0 (golden tests).
+std::unique_ptr<apply::ProgressSink> make_progress(Session& session) {
+  if (isatty(STDOUT_FILENO) == 1 && session.color_stdout()) {
+    return std::make_unique<apply::LiveProgress>(std::cout);
+  }
+  const char* stamps = std::getenv("KC_PROGRESS_TIMESTAMPS");
+  bool timestamps = stamps == nullptr || std::string_view(stamps) != "0";
+  return std::make_unique<apply::PlainProgress>(std::cout, timestamps);
+}
+
+// The failed and skipped steps, each with its error or the step it waited on.
+void print_report(const apply::ApplyResult& result) {
+  if (!result.failures.empty()) {
+    std::cout << "\nFailed steps:\n";
+    for (const apply::FailedStep& f : result.failures)
+      std::cout << fmt::format("  {}: {}\n", f.address, f.error);
+  }
+  if (!result.skips.empty()) {
+    std::cout << "\nSkipped steps:\n";
+    for (const apply::SkippedStep& s : result.skips) {
+      std::cout << (s.waited_on.empty()
+                        ? fmt::format("  {} (not started: the apply stopped)\n", s.address)
+                        : fmt::format("  {} (waited on {})\n", s.address, s.waited_on));
+    }
+  }
+}
+
 // Carries out `run.plan` (shown and approved, or saved) through the executor, stores the outputs
 // (clears them for a destroy), prints the summary, and returns the exit code. Both `kc apply`
 // paths, fresh and saved plan, and `kc destroy` end here.
-int carry_out(Session& session, PlanRun& run, bool destroy) {
+int carry_out(Session& session, PlanRun& run, bool destroy, int parallelism) {
+  // Blocks SIGINT before the workers start: the executor polls the count (first: start nothing
+  // new, second: stop waiting for running steps).
+  apply::InterruptWatcher interrupts;
   std::cout << "\n";
   ModuleResolver resolver(session);
-  apply::PlainProgress progress(std::cout);
+  std::unique_ptr<apply::ProgressSink> progress = make_progress(session);
+  apply::ApplyOptions options;
+  options.parallelism = parallelism;
+  options.max_concurrency = plan::max_concurrency_of(run.providers);
+  options.timeouts = timeouts_of(run.providers);
+  options.interrupts = &interrupts.count();
+  options.wait_for_abandoned = false;  // exits below without waiting for them
   apply::ApplyResult result = apply::apply_plan(run.plan, run.state, session.providers(),
-                                                *run.backend, &resolver, progress);
+                                                *run.backend, &resolver, *progress, options);
   session.diagnostics().append(result.diagnostics);
+  // The final save folds the executor's journal into the stored state.
   if (destroy) {
     run.state.outputs.clear();
     run.state.sensitive_outputs.clear();
@@ -49,11 +107,13 @@ int carry_out(Session& session, PlanRun& run, bool destroy) {
   } else {
     store_outputs(session, run);
   }
+  print_report(result);
   std::cout << fmt::format(
       "\n{} {}! Resources: {} created, {} updated, {} replaced, {} deleted, {} failed, {} "
-      "skipped.{}\n",
+      "skipped in {}.{}\n",
       destroy ? "Destroy" : "Apply", result.ok() ? "complete" : "failed", result.created,
       result.updated, result.replaced, result.deleted, result.failed, result.skipped,
+      apply::format_elapsed(result.elapsed),
       result.actions > 0 ? fmt::format(" Hook actions run: {}.", result.actions) : "");
   if (!destroy && result.ok() && !run.state.outputs.empty()) {
     std::cout << "\nOutputs:\n\n";
@@ -65,6 +125,14 @@ int carry_out(Session& session, PlanRun& run, bool destroy) {
     }
   }
   int exit_code = session.finish();
+  if (result.abandoned > 0) {
+    // Threads of abandoned steps may still be inside a provider: end the process now rather than
+    // tear down the providers under them. Their pending creates stay in the saved state.
+    std::cout.flush();
+    std::fflush(nullptr);
+    run.lock.reset();
+    std::_Exit(1);
+  }
   return result.ok() ? exit_code : 1;
 }
 
@@ -78,7 +146,7 @@ int finish_unchanged(Session& session, PlanRun& run, bool destroy) {
 // was reviewed when it was saved); refused with E0502 when the state or the module moved on since.
 // Evaluation during the apply uses the inputs saved with the plan, never the command line's.
 void run_saved_apply(const CommonOptions& options, const PlanOptions& selection,
-                     const LockOptions& lock, int& exit_code) {
+                     const LockOptions& lock, int parallelism, int& exit_code) {
   diag::Diagnostics diags;
   std::string text;
   std::optional<plan::PlanFile> file = read_saved_plan(options.path, diags, nullptr, &text);
@@ -138,18 +206,19 @@ void run_saved_apply(const CommonOptions& options, const PlanOptions& selection,
     exit_code = session.finish();
     return;
   }
+  run.providers = desired->providers;
   run.drift = std::move(file->drift);
   run.plan = std::move(file->plan);
   std::cout << fmt::format("Applying the saved plan {} (state serial {}).\n", options.path,
                            run.state.serial);
-  exit_code = run.plan.has_changes() ? carry_out(session, run, false)
+  exit_code = run.plan.has_changes() ? carry_out(session, run, false, parallelism)
                                      : finish_unchanged(session, run, false);
 }
 
 void run_apply(const CommonOptions& options, const PlanOptions& selection, const LockOptions& lock,
-               bool auto_approve, bool destroy, int& exit_code) {
+               bool auto_approve, bool destroy, int parallelism, int& exit_code) {
   if (!destroy && names_saved_plan(options.path)) {
-    run_saved_apply(options, selection, lock, exit_code);
+    run_saved_apply(options, selection, lock, parallelism, exit_code);
     return;
   }
   Session session(options);
@@ -168,7 +237,29 @@ void run_apply(const CommonOptions& options, const PlanOptions& selection, const
     exit_code = session.finish();
     return;
   }
-  exit_code = carry_out(session, *run, destroy);
+  exit_code = carry_out(session, *run, destroy, parallelism);
+}
+
+// `--parallelism N`: steps run at once (N >= 1; a provider's `max_concurrency` caps it further).
+void add_parallelism_option(CLI::App& command, int& parallelism) {
+  command
+      .add_option("--parallelism", parallelism,
+                  "Steps run at once (default 10; a provider block's max_concurrency caps its own)")
+      ->check(CLI::Validator(
+          [](std::string& text) -> std::string {
+            size_t used = 0;
+            long value = 0;
+            try {
+              value = std::stol(text, &used);
+            } catch (const std::exception&) {
+              used = 0;
+            }
+            if (used != text.size() || text.empty() || value < 1 || value > (1 << 20)) {
+              return "must be a whole number from 1 to 1048576, got `" + text + "`";
+            }
+            return {};
+          },
+          "N>=1"));
 }
 
 }  // namespace
@@ -183,8 +274,10 @@ void add_apply_command(CLI::App& app, int& exit_code) {
   add_plan_options(*command, *selection);
   add_lock_options(*command, *lock);
   command->add_flag("--auto-approve", *auto_approve, "Apply without asking for confirmation");
-  command->callback([options, selection, lock, auto_approve, &exit_code] {
-    run_apply(*options, *selection, *lock, *auto_approve, false, exit_code);
+  auto parallelism = std::make_shared<int>(10);
+  add_parallelism_option(*command, *parallelism);
+  command->callback([options, selection, lock, auto_approve, parallelism, &exit_code] {
+    run_apply(*options, *selection, *lock, *auto_approve, false, *parallelism, exit_code);
   });
 }
 
@@ -198,8 +291,10 @@ void add_destroy_command(CLI::App& app, int& exit_code) {
   add_plan_options(*command, *selection);
   add_lock_options(*command, *lock);
   command->add_flag("--auto-approve", *auto_approve, "Destroy without asking for confirmation");
-  command->callback([options, selection, lock, auto_approve, &exit_code] {
-    run_apply(*options, *selection, *lock, *auto_approve, true, exit_code);
+  auto parallelism = std::make_shared<int>(10);
+  add_parallelism_option(*command, *parallelism);
+  command->callback([options, selection, lock, auto_approve, parallelism, &exit_code] {
+    run_apply(*options, *selection, *lock, *auto_approve, true, *parallelism, exit_code);
   });
 }
 

@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -15,6 +14,7 @@
 #include "compiler/format/diff.h"
 #include "compiler/lint/fix.h"
 #include "compiler/lint/lint.h"
+#include "compiler/lint/lint_module.h"
 #include "compiler/lint/sarif.h"
 #include "support/files.h"
 
@@ -36,11 +36,6 @@ struct LintRun {
   diag::Diagnostics result;
 };
 
-int64_t today() {
-  auto now = std::chrono::floor<std::chrono::days>(std::chrono::system_clock::now());
-  return now.time_since_epoch().count();
-}
-
 // The attributes of the module's stored state by address, read without a lock (nothing is
 // written); nullopt when there is no state file. A state that cannot be read is no reason for lint
 // to fail: plan reports it.
@@ -61,28 +56,19 @@ std::unique_ptr<LintRun> lint_once(const CommonOptions& common) {
   Session& session = *run->session;
   std::optional<eval::DesiredState> desired;
   if (session.check()) desired = session.evaluate(nullptr);
-  source::SourceManager& sources = session.compilation().sources();
-  run->config = lint::load_config(sources, session.module_dir(), session.diagnostics());
-  std::optional<lint::ReleaseTable> releases =
-      lint::load_release_table(sources, stdlib_dirs(), session.diagnostics());
-  std::optional<lint::NetworkPluginTable> plugins =
-      lint::load_network_plugin_table(sources, stdlib_dirs(), session.diagnostics());
-  std::optional<lint::AddonCompatibilityTable> addons =
-      lint::load_addon_table(sources, stdlib_dirs(), session.diagnostics());
   std::optional<std::map<std::string, sdk::Value>> stored;
   if (desired) stored = stored_resources(session);
-  lint::LintInput input;
-  input.sources = &sources;
+  std::vector<std::string> dirs = stdlib_dirs();
+  lint::ModuleLintInput input;
+  input.module_dir = &session.module_dir();
+  input.stdlib_dirs = &dirs;
   input.checked = session.compilation().checked();
   input.desired = desired ? &*desired : nullptr;
   input.schemas = &session.providers();
-  input.config = &run->config;
-  input.releases = releases ? &*releases : nullptr;
-  input.plugins = plugins ? &*plugins : nullptr;
-  input.addons = addons ? &*addons : nullptr;
   input.stored = stored ? &*stored : nullptr;
-  input.today = today();
-  run->result = lint::lint(input, session.diagnostics());
+  input.today = lint::days_since_epoch_today();
+  run->result = lint::lint_module(session.compilation().sources(), input, session.diagnostics(),
+                                  &run->config);
   return run;
 }
 

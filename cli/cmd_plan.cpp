@@ -34,7 +34,7 @@ void add_plan_command(CLI::App& app, int& exit_code) {
     if (run) {
       if (*json) {
         nlohmann::ordered_json out = plan::render_plan_json(run->plan);
-        out["drift"] = plan::render_drift_json(run->drift_changes);
+        out["drift"] = plan::render_drift_json(run->drift);
         std::cout << out.dump(2) << "\n";
       } else {
         print_plan(*run, session.color_stdout());

@@ -21,8 +21,7 @@ void show_plan(Session& session, const CommonOptions& options, bool json) {
   if (!file) return;
   if (json) {
     nlohmann::ordered_json out = plan::render_plan_json(file->plan);
-    // TODO(saved plans): the file keeps drifted addresses only, not their attribute changes.
-    out["drift"] = plan::render_drift_json({});
+    out["drift"] = plan::render_drift_json(file->drift);
     std::cout << out.dump(2) << "\n";
     return;
   }

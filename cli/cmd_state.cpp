@@ -69,6 +69,11 @@ void add_list(CLI::App& parent, int& exit_code) {
     if (std::optional<state::State> loaded = load_state(session, backend)) {
       for (const std::string& address : state::list_addresses(*loaded, *prefix))
         std::cout << address << "\n";
+      // Creates an interrupted apply may or may not have made; the next plan or apply settles them.
+      for (const state::PendingCreate& pending : loaded->pending) {
+        if (std::string_view(pending.address).substr(0, prefix->size()) == *prefix)
+          std::cout << pending.address << " (pending create)\n";
+      }
     }
     exit_code = session.finish();
   });
@@ -142,8 +147,15 @@ void add_pull(CLI::App& parent, int& exit_code) {
     state::LocalBackend backend = state_backend(*options);
     bool missing = false;
     std::string error;
-    if (std::optional<std::string> text =
-            support::read_whole_file(backend.path(), &missing, &error)) {
+    std::error_code ec;
+    if (std::filesystem::exists(backend.journal_path(), ec)) {
+      // A run died before folding its journal: print the state with the journal replayed, in the
+      // file's own format (what the next save would store).
+      if (std::optional<state::State> loaded = load_state(session, backend)) {
+        std::cout << state::encode_state(*loaded);
+      }
+    } else if (std::optional<std::string> text =
+                   support::read_whole_file(backend.path(), &missing, &error)) {
       std::cout << *text;
     } else if (!missing) {
       session.diagnostics().error(diag::Code::E0505, source::Span{},

@@ -18,5 +18,7 @@ void add_state_command(CLI::App& app, int& exit_code);
 void add_output_command(CLI::App& app, int& exit_code);
 void add_graph_command(CLI::App& app, int& exit_code);
 void add_version_command(CLI::App& app, int& exit_code);
+void add_sim_command(CLI::App& app, int& exit_code);
+void add_lsp_command(CLI::App& app, int& exit_code);
 
 }  // namespace kc::cli

@@ -1,6 +1,10 @@
 // --lock-timeout parsing and taking the state lock for a command.
 #include "cli/lock_options.h"
 
+#include <fmt/format.h>
+
+#include <iostream>
+
 namespace kc::cli {
 
 void add_lock_options(CLI::App& command, LockOptions& options) {
@@ -26,6 +30,20 @@ std::unique_ptr<state::StateLock> lock_state(state::Backend& backend, const Lock
     diags.error(diag::Code::E0505, source::Span{}, error);
     return nullptr;
   }
+  if (timeout->count() == 0) return backend.lock(options.operation, *timeout, diags);
+  // One attempt first, so that a wait is announced with whom it waits for; a silent wait looks
+  // like a hang in CI logs.
+  diag::Diagnostics first;
+  if (std::unique_ptr<state::StateLock> lock = backend.lock(options.operation, {}, first)) {
+    return lock;
+  }
+  bool held = !first.all().empty() && first.all().front().code == diag::Code::E0503;
+  if (!held) {
+    diags.append(first);
+    return nullptr;
+  }
+  std::cerr << fmt::format("Waiting up to {} for the state lock: {}\n", options.timeout,
+                           first.all().front().message);
   return backend.lock(options.operation, *timeout, diags);
 }
 

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   kc::cli::add_output_command(app, exit_code);
   kc::cli::add_graph_command(app, exit_code);
   kc::cli::add_version_command(app, exit_code);
+  kc::cli::add_sim_command(app, exit_code);
+  kc::cli::add_lsp_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -60,14 +60,23 @@ std::optional<PlanRun> prepare_plan(Session& session, bool destroy, const PlanOp
   std::optional<eval::DesiredState> desired = session.evaluate(&known);
   const bool evaluated_quietly = diags.all().size() == diagnostics_before;
   if (!desired || !session.configure_providers(*desired)) return std::nullopt;
+  run.providers = desired->providers;
 
   if (options.refresh) {
     plan::RefreshOptions refreshing;
     refreshing.max_concurrency = plan::max_concurrency_of(desired->providers);
-    run.drift_changes = plan::refresh(run.state, session.providers(), refreshing, diags);
-    for (const plan::Drift& d : run.drift_changes)
-      run.drift.push_back(d.address);
+    run.drift = plan::refresh(run.state, session.providers(), refreshing, diags);
     if (diags.has_errors()) return std::nullopt;
+  }
+  // Creates an interrupted apply left pending are settled even with --refresh=false: planning
+  // around them would make their objects a second time.
+  if (!run.state.pending.empty()) {
+    std::vector<plan::Drift> adopted =
+        plan::adopt_pending(run.state, session.providers(), &*desired, diags);
+    if (diags.has_errors()) return std::nullopt;
+    run.drift.insert(run.drift.end(), adopted.begin(), adopted.end());
+    std::sort(run.drift.begin(), run.drift.end(),
+              [](const plan::Drift& a, const plan::Drift& b) { return a.address < b.address; });
   }
 
   plan::Selection selection{options.targets, options.excludes};
@@ -129,14 +138,7 @@ void store_outputs(Session& session, PlanRun& run) {
 }
 
 void print_plan(const PlanRun& run, bool color) {
-  if (!run.drift_changes.empty()) {
-    std::cout << plan::render_drift_text(run.drift_changes, color);
-  } else if (!run.drift.empty()) {
-    std::cout << "Objects changed outside kc since the last apply:\n";
-    for (const auto& address : run.drift)
-      std::cout << "  " << address << "\n";
-    std::cout << "\n";
-  }
+  std::cout << plan::render_drift_text(run.drift, color);
   std::cout << plan::render_plan_text(run.plan, color);
 }
 

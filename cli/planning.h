@@ -25,9 +25,10 @@ struct PlanRun {
   std::unique_ptr<state::StateLock> lock;
   std::unique_ptr<state::LocalBackend> backend;
   state::State state;              // refreshed
-  std::vector<std::string> drift;  // addresses changed outside kc, sorted (what saved plans keep)
-  std::vector<plan::Drift> drift_changes;  // the same with their attribute changes (fresh plans)
+  std::vector<plan::Drift> drift;  // what the refresh found changed outside kc, by address
   plan::Plan plan;
+  // The module's provider blocks, for the executor's settings (max_concurrency, timeout).
+  std::vector<eval::ProviderConfig> providers;
 };
 
 // nullopt when anything reported errors (already in the session's diagnostics). `options` says

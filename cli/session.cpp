@@ -91,10 +91,30 @@ std::optional<eval::DesiredState> Session::evaluate(const std::map<std::string, 
   return desired;
 }
 
+// The provider block without `timeout` when the provider declares no such setting: then it is the
+// executor's per-step limit (cli/cmd_apply.cpp), not the provider's.
+static sdk::Value executor_settings_removed(const eval::ProviderConfig& block,
+                                            const sdk::ProviderSchema* schema) {
+  if (block.config.kind() != sdk::Kind::Map || block.config.find("timeout") == nullptr) {
+    return block.config;
+  }
+  if (schema != nullptr) {
+    for (const sdk::AttributeSchema& a : schema->config) {
+      if (a.name == "timeout") return block.config;
+    }
+  }
+  sdk::Entries entries;
+  for (const auto& [name, value] : block.config.as_map()) {
+    if (name != "timeout") entries.emplace_back(name, value);
+  }
+  return sdk::Value::map(std::move(entries));
+}
+
 bool Session::configure_providers(const eval::DesiredState& desired) {
   diag::Diagnostics result;
   for (const eval::ProviderConfig& block : desired.providers) {
-    result.append(providers_.configure(block.name, block.config, module_dir()));
+    sdk::Value config = executor_settings_removed(block, providers_.find_provider(block.name));
+    result.append(providers_.configure(block.name, config, module_dir()));
   }
   result.append(providers_.configure_defaults(module_dir()));
   diagnostics().append(result);

@@ -636,6 +636,14 @@ void Checker::check_provider(uint32_t m, uint32_t f, const ast::Provider& provid
   concurrency.name = "max_concurrency";
   concurrency.type = sdk::AttrType::of(sdk::AttrType::Kind::Int);
   attributes.push_back(concurrency);
+  // The executor's per-step time limit (docs/cli.md "Applying"), unless the provider has its own.
+  if (std::none_of(schema->config.begin(), schema->config.end(),
+                   [](const sdk::AttributeSchema& a) { return a.name == "timeout"; })) {
+    sdk::AttributeSchema timeout;
+    timeout.name = "timeout";
+    timeout.type = sdk::AttrType::of(sdk::AttrType::Kind::Duration);
+    attributes.push_back(timeout);
+  }
   check_config(m, f, provider.body, attributes,
                fmt::format("provider {}", ticked(provider.name.text)));
 }

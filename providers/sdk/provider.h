@@ -28,10 +28,15 @@ struct ReadRequest {
   std::string type;
   std::string address;
   Value state;  // the stored attributes (inputs and outputs)
+  // Set (with a null `state`) to find the object that a create carrying this idempotency key made,
+  // if any: how a run that died during a create adopts what the create made.
+  std::string idempotency_key;
 };
 struct ReadResponse {
   Value state;  // the attributes as the world has them now; null when the object is gone
   diag::Diagnostics diagnostics;
+  bool retryable =
+      false;  // the failure is transient (throttling, a timeout): trying again may work
 };
 
 struct PlanRequest {
@@ -51,10 +56,15 @@ struct ApplyRequest {
   std::string address;
   Value prior;    // null for a create
   Value planned;  // null for a delete; must hold no unknown inputs
+  // For creates: a key unique to this create, the same on every retry and on the resumed run after
+  // a crash. A provider that already made an object with this key returns it instead of making a
+  // second one.
+  std::string idempotency_key;
 };
 struct ApplyResponse {
   Value state;  // the new stored attributes; null after a delete
   diag::Diagnostics diagnostics;
+  bool retryable = false;  // the failure is transient: the same request may be sent again
 };
 
 // A provider action (ResourceSchema::actions) run as a plan step, e.g. a `before_destroy` drain.
@@ -67,6 +77,7 @@ struct ActionRequest {
 };
 struct ActionResponse {
   diag::Diagnostics diagnostics;  // errors mean the action failed and the step fails
+  bool retryable = false;         // the failure is transient: the action may be run again
 };
 
 // One provider instance. Calls for different resources may come from several threads at once; an

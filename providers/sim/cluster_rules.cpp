@@ -1,5 +1,6 @@
 // sim.bootstrap, sim.join and sim.addon: the kubeadm-like steps of a simulated Kubernetes cluster,
-// checked against the machines and the cluster's bootstrap in the world.
+// checked against the machines and the cluster's bootstrap in the world. A bootstrap or join gives
+// its machine a Kubernetes node (workloads.h).
 #include <string>
 #include <vector>
 
@@ -7,6 +8,7 @@
 #include "providers/sim/kind.h"
 #include "providers/sim/pki.h"
 #include "providers/sim/sim_schema.h"
+#include "providers/sim/workloads.h"
 
 namespace kc::sim {
 namespace {
@@ -51,6 +53,20 @@ const SimObject* find_machine(SimContext& context, const sdk::Value& inputs) {
     context.error("machine `" + id + "` does not exist in the simulated cloud");
   }
   return machine;
+}
+
+// Gives the machine of a new bootstrap or join a node of its cluster. Its node takes pods when it
+// joined as a worker or its machine's role names "worker" (a schedulable control plane).
+void join_machine(SimContext& context, const SimObject& step, const std::string& join_role) {
+  const SimObject* machine =
+      context.world.find(kMachineType, string_attribute(step.attributes, "machine"));
+  if (machine == nullptr) return;
+  const SimObject copy = *machine;
+  const bool worker =
+      join_role == "worker" ||
+      (!string_attribute(copy.attributes, "role").empty() && machine_has_role(copy, "worker"));
+  join_node(context.world, context.seed, string_attribute(step.attributes, "cluster"), copy,
+            worker);
 }
 
 void check_range(const std::string& address, const sdk::Value& known, std::string_view name,
@@ -102,6 +118,10 @@ class BootstrapKind final : public SimKind {
     return {{"join_token", pki::join_token({cluster, machine_id})},
             {"ca_hash", "sha256:" + pki::digest_hex({"ca-hash", cluster, ca})}};
   }
+
+  void after_create(SimContext& context, const SimObject& bootstrap) const override {
+    join_machine(context, bootstrap, "control-plane");
+  }
 };
 
 class JoinKind final : public SimKind {
@@ -151,6 +171,10 @@ class JoinKind final : public SimKind {
     return {{"node_name", machine != nullptr
                               ? sdk::Value(string_attribute(machine->attributes, "hostname"))
                               : sdk::Value()}};
+  }
+
+  void after_create(SimContext& context, const SimObject& join) const override {
+    join_machine(context, join, string_attribute(join.attributes, "role"));
   }
 };
 

@@ -21,6 +21,8 @@ void SimKind::check_inputs(const std::string&, const sdk::Value&, diag::Diagnost
 
 void SimKind::before_delete(SimContext&, const SimObject&) const {}
 
+void SimKind::after_create(SimContext&, const SimObject&) const {}
+
 bool SimKind::present(const SimObject&, const std::string&) const {
   return true;
 }

@@ -17,11 +17,14 @@ namespace kc::sim {
 
 // What one change of the world may use. Errors name `address`.
 struct SimContext {
-  SimWorld& world;                // the copy being changed; discarded when an error is reported
+  SimWorld& world;                // the world being changed; rolled back when an error is reported
   const std::string& module_dir;  // the provider's module directory
   int64_t seed = 1;               // the provider's `seed`
   const std::string& address;     // the resource address the change is for
   diag::Diagnostics& diagnostics;
+  // Set with an error that is transient (a drain a disruption budget holds up): the caller
+  // reports it as retryable.
+  bool retryable = false;
 
   // The `sim.ca` whose `fingerprint` is `fingerprint`; nullptr when there is none (pki_rules.cpp).
   const SimObject* find_ca(const SimWorld& world, std::string_view fingerprint);
@@ -61,6 +64,10 @@ class SimKind {
 
   // Runs before `object` is removed from the world: may refuse (an error) or clean up.
   virtual void before_delete(SimContext& context, const SimObject& object) const;
+
+  // Runs right after `object` was created in the world: may refuse (an error, and the create is
+  // undone) or record what the create means beyond the object (a join gives its machine a node).
+  virtual void after_create(SimContext& context, const SimObject& object) const;
 
   // False when the object is in the world but what it stands for outside it is gone (a deleted
   // kubeconfig file), so that read reports it gone and the next apply makes it again.

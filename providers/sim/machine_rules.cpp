@@ -1,5 +1,6 @@
 // sim.machine: value checks, address assignment (from the seed's block or from its subnet) and
-// the drain / uncordon / wait_ready actions.
+// the drain / uncordon / wait_ready actions (a machine with a Kubernetes node drains it: see
+// workloads.h), and losing the node when the machine is deleted.
 #include <algorithm>
 #include <optional>
 #include <set>
@@ -11,6 +12,7 @@
 #include "providers/sim/addressing.h"
 #include "providers/sim/kind.h"
 #include "providers/sim/sim_schema.h"
+#include "providers/sim/workloads.h"
 
 namespace kc::sim {
 namespace {
@@ -101,6 +103,9 @@ class MachineKind final : public SimKind {
         {"params", sdk::to_json(params.is_null() ? sdk::Value::map({}) : params)}};
     if (action == "drain") {
       if (machine == nullptr) return false;  // nothing left to drain
+      const size_t errors = context.diagnostics.error_count();
+      drain_node(context, machine->id);
+      if (context.diagnostics.error_count() > errors) return false;
       context.world.set_flag(machine->id, kDrained, true);
       context.world.log("machine.drain", machine->id, std::move(details));
       return true;
@@ -111,11 +116,16 @@ class MachineKind final : public SimKind {
     }
     if (action == "uncordon") {
       context.world.set_flag(machine->id, kDrained, false);
+      uncordon_node(context.world, machine->id);
       context.world.log("machine.uncordon", machine->id, std::move(details));
       return true;
     }
     if (action == "wait_ready") return false;  // a machine that exists is ready
     return SimKind::run_action(context, action, machine, state, params);
+  }
+
+  void before_delete(SimContext& context, const SimObject& machine) const override {
+    remove_node(context.world, machine.id, "delete");
   }
 
  private:

@@ -53,6 +53,7 @@ diag::Diagnostics SimProvider::configure(const sdk::ConfigureRequest& request) {
   diag::Diagnostics diagnostics;
   int64_t latency_ms = 0;
   int64_t seed = 1;
+  double failure_rate = 0;
   const sdk::Value& config = request.config;
   if (config.is_unknown()) {
     error(diagnostics, "the configuration of provider `sim` is not known before apply");
@@ -75,9 +76,22 @@ diag::Diagnostics SimProvider::configure(const sdk::ConfigureRequest& request) {
         } else {
           seed = value.as_int();
         }
+      } else if (name == "failure_rate") {
+        const bool percent = value.kind() == sdk::Kind::Percent;
+        const bool fraction = value.kind() == sdk::Kind::Float;
+        const double rate = percent    ? value.as_percent().value / 100.0
+                            : fraction ? value.as_float()
+                                       : -1;
+        if (!(rate >= 0 && rate <= 1)) {
+          error(diagnostics,
+                "provider `sim` setting `failure_rate` must be a percent from 0% to 100% (or a "
+                "float from 0 to 1)");
+        } else {
+          failure_rate = rate;
+        }
       } else {
         error(diagnostics, "provider `sim` has no setting `" + name + "`")
-            .with_note("its settings are `latency` and `seed`");
+            .with_note("its settings are `latency`, `seed` and `failure_rate`");
       }
     }
   }
@@ -88,6 +102,7 @@ diag::Diagnostics SimProvider::configure(const sdk::ConfigureRequest& request) {
   std::lock_guard<std::mutex> guard(mutex_);
   latency_ms_ = latency_ms;
   seed_ = seed;
+  failure_rate_ = failure_rate;
   module_dir_ = std::move(module_dir);
   store_ = std::move(store);
   return diagnostics;
@@ -104,9 +119,15 @@ diag::Diagnostics SimProvider::validate(const sdk::ValidateRequest& request) {
 sdk::ReadResponse SimProvider::read(const sdk::ReadRequest& request) {
   sdk::ReadResponse response;
   const SimKind* kind = kind_of(request.type, response.diagnostics);
-  if (kind == nullptr || request.state.is_null()) return response;
-  std::string id = stored_id(request.address, request.state, response.diagnostics);
-  if (id.empty()) return response;
+  if (kind == nullptr) return response;
+  // A null state with an idempotency key asks for the object a create with that key made.
+  const bool by_key = request.state.is_null();
+  if (by_key && request.idempotency_key.empty()) return response;
+  std::string id;
+  if (!by_key) {
+    id = stored_id(request.address, request.state, response.diagnostics);
+    if (id.empty()) return response;
+  }
 
   std::lock_guard<std::mutex> guard(mutex_);
   if (store_ == nullptr) {
@@ -115,7 +136,8 @@ sdk::ReadResponse SimProvider::read(const sdk::ReadRequest& request) {
   }
   const SimWorld* world = store_->current(response.diagnostics);
   if (world == nullptr) return response;
-  const SimObject* object = world->find(kind->type(), id);
+  const SimObject* object = by_key ? world->find_by_key(kind->type(), request.idempotency_key)
+                                   : world->find(kind->type(), id);
   if (object != nullptr && kind->present(*object, module_dir_)) response.state = object->attributes;
   return response;
 }
@@ -147,11 +169,29 @@ sdk::ApplyResponse SimProvider::apply_change(const sdk::ApplyRequest& request) {
   int64_t latency_ms = 0;
   if (!settings(&module_dir, &latency_ms, response.diagnostics)) return response;
   sleep_ms(latency_ms);
-  std::lock_guard<std::mutex> guard(mutex_);
-  return apply_locked(request);
+  const char* operation = request.prior.is_null()     ? "create"
+                          : request.planned.is_null() ? "delete"
+                                                      : "update";
+  if (transient_failure(request.address, operation, response.diagnostics)) {
+    response.retryable = true;
+    return response;
+  }
+  std::unique_lock<std::mutex> guard(mutex_);
+  diag::Diagnostics ignored;
+  const std::string prior_id =
+      request.prior.is_null() ? std::string() : stored_id(request.address, request.prior, ignored);
+  if (injected_failure(request.address, prior_id, operation, response.diagnostics)) {
+    return response;
+  }
+  uint64_t ticket = 0;
+  response = apply_locked(request, &ticket);
+  WorldStore* store = store_.get();
+  guard.unlock();
+  if (!store->sync(ticket, response.diagnostics)) response.state = sdk::Value();
+  return response;
 }
 
-sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
+sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request, uint64_t* ticket) {
   sdk::ApplyResponse response;
   diag::Diagnostics& diagnostics = response.diagnostics;
   const SimKind& kind = *find_kind(request.type);
@@ -160,8 +200,9 @@ sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
   if (request.planned.is_null()) {  // delete; an object that is already gone is fine
     std::string id = stored_id(request.address, request.prior, diagnostics);
     if (id.empty()) return response;
-    store_->modify(
+    store_->modify_unsynced(
         [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+          world.begin_change(&run_, request.address);
           const SimObject* object = world.find(type, id);
           if (object == nullptr) return false;
           SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
@@ -170,7 +211,7 @@ sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
           if (change_diagnostics.error_count() > errors) return false;
           return world.erase(type, id);
         },
-        diagnostics);
+        diagnostics, ticket);
     return response;
   }
 
@@ -195,11 +236,19 @@ sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
     if (diagnostics.has_errors()) return response;
   }
 
-  store_->modify(
+  store_->modify_unsynced(
       [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+        world.begin_change(&run_, request.address);
         SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
         const size_t errors = change_diagnostics.error_count();
         const SimObject* existing = nullptr;
+        if (create && !request.idempotency_key.empty()) {
+          // A retried or resumed create: hand back what the first attempt made.
+          if (const SimObject* made = world.find_by_key(type, request.idempotency_key)) {
+            response.state = made->attributes;
+            return false;
+          }
+        }
         if (create) {
           id = world.next_id(type);
         } else if ((existing = world.find(type, id)) == nullptr) {
@@ -214,13 +263,15 @@ sdk::ApplyResponse SimProvider::apply_locked(const sdk::ApplyRequest& request) {
         sdk::Value attributes = assemble(kind.schema(), inputs, outputs);
         if (create) {
           response.state = world.insert(type, SimObject{id, attributes}).attributes;
+          if (!request.idempotency_key.empty()) world.remember_key(request.idempotency_key, id);
+          kind.after_create(context, *world.find(type, id));
           return true;
         }
         bool changed = false;
         response.state = world.update(type, id, std::move(attributes), &changed)->attributes;
         return changed;
       },
-      diagnostics);
+      diagnostics, ticket);
   if (diagnostics.has_errors()) response.state = sdk::Value();
   return response;
 }
@@ -247,15 +298,27 @@ sdk::ActionResponse SimProvider::run_action(const sdk::ActionRequest& request) {
   int64_t latency_ms = 0;
   if (!settings(&module_dir, &latency_ms, diagnostics)) return response;
   sleep_ms(latency_ms);
+  if (transient_failure(request.address, action->name, diagnostics)) {
+    response.retryable = true;
+    return response;
+  }
 
-  std::lock_guard<std::mutex> guard(mutex_);
-  store_->modify(
+  std::unique_lock<std::mutex> guard(mutex_);
+  if (injected_failure(request.address, id, action->name, diagnostics)) return response;
+  uint64_t ticket = 0;
+  store_->modify_unsynced(
       [&](SimWorld& world, diag::Diagnostics& change_diagnostics) {
+        world.begin_change(&run_, request.address);
         SimContext context{world, module_dir_, seed_, request.address, change_diagnostics};
-        return kind->run_action(context, action->name, world.find(kind->type(), id), request.state,
-                                request.params);
+        const bool changed = kind->run_action(context, action->name, world.find(kind->type(), id),
+                                              request.state, request.params);
+        response.retryable = context.retryable;
+        return changed;
       },
-      diagnostics);
+      diagnostics, &ticket);
+  WorldStore* store = store_.get();
+  guard.unlock();
+  store->sync(ticket, diagnostics);
   return response;
 }
 

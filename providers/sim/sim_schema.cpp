@@ -135,7 +135,13 @@ sdk::ProviderSchema build() {
                "feel like a real cloud. Defaults to 0s."),
       optional("seed", of(Kind::Int),
                "Chooses the block of addresses machines get; the same seed and the same history "
-               "give the same ids and addresses. Defaults to 1."),
+               "give the same ids and addresses. Defaults to 1. Also drives pod placement and "
+               "`failure_rate`."),
+      optional("failure_rate", of(Kind::Percent),
+               "Share of creates, updates, deletes and actions that fail with a transient "
+               "(retryable) error before changing anything, such as 10%. Which calls fail follows "
+               "from the seed, the address and the attempt, so a run can be replayed. Defaults to "
+               "0%."),
   };
   schema.resources = infrastructure_schemas();
   for (sdk::ResourceSchema& kind : cluster_schemas())

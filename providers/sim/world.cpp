@@ -8,20 +8,21 @@
 #include "providers/sdk/json.h"
 #include "providers/sdk/json_parse.h"
 #include "providers/sim/sim_schema.h"
-#include "support/files.h"
+#include "providers/sim/world_codec.h"
 
 namespace kc::sim {
-namespace {
 
 using Json = nlohmann::ordered_json;
-
-constexpr const char* kSensitiveText = "(sensitive)";
-constexpr int64_t kFirstFormatVersion = 1;  // machines only
 
 const KindNames& names_of(std::string_view type) {
   const KindNames* names = kind_names(type);
   return names != nullptr ? *names : kKinds[0];  // callers pass the k...Type constants
 }
+
+namespace {
+
+constexpr const char* kSensitiveText = "(sensitive)";
+constexpr int64_t kFirstFormatVersion = 1;  // machines only
 
 // `attributes` as printed JSON, sensitive attributes of `schema` replaced by "(sensitive)".
 Json redacted_json(const sdk::ResourceSchema& schema, const sdk::Value& attributes) {
@@ -33,6 +34,8 @@ Json redacted_json(const sdk::ResourceSchema& schema, const sdk::Value& attribut
   }
   return json;
 }
+
+}  // namespace
 
 bool fail(std::string* error, std::string message) {
   *error = std::move(message);
@@ -83,6 +86,15 @@ bool decode_event(size_t index, const Json& json, int64_t previous_seq, SimEvent
   }
   event->kind = kind->get<std::string>();
   event->id = id->get<std::string>();
+  if (auto run = json.find("run"); run != json.end()) {
+    if (!run->is_number_integer())
+      return fail(error, where + " has a `run` that is not an integer");
+    event->run = run->get<int64_t>();
+  }
+  if (auto address = json.find("address"); address != json.end()) {
+    if (!address->is_string()) return fail(error, where + " has an `address` that is not a string");
+    event->address = address->get<std::string>();
+  }
   auto details = json.find("details");
   event->details = details == json.end() ? Json::object() : *details;
   return true;
@@ -97,7 +109,100 @@ bool decode_counter(const Json& json, const std::string& what, int64_t* counter,
   return true;
 }
 
+namespace {
+
+// The string member `name` of `json`, or "" (the workload sections are checked loosely: they are
+// the simulation's own bookkeeping, not kc's).
+std::string string_member(const Json& json, const char* name) {
+  auto it = json.find(name);
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 }  // namespace
+
+// Decodes `nodes`, `pods` and `budgets` (format 3).
+bool decode_workloads(const Json& json, std::map<std::string, SimNode, std::less<>>* nodes,
+                      std::vector<SimPod>* pods, std::vector<SimBudget>* budgets,
+                      std::string* error) {
+  if (auto section = json.find("nodes"); section != json.end()) {
+    if (!section->is_object()) return fail(error, "`nodes` is not an object");
+    for (auto it = section->begin(); it != section->end(); ++it) {
+      if (!it.value().is_object()) return fail(error, "node `" + it.key() + "` is not an object");
+      SimNode node;
+      node.machine = it.key();
+      node.name = string_member(it.value(), "name");
+      node.cluster = string_member(it.value(), "cluster");
+      node.worker = it.value().value("worker", false);
+      node.cordoned = it.value().value("cordoned", false);
+      (*nodes)[node.machine] = std::move(node);
+    }
+  }
+  if (auto section = json.find("pods"); section != json.end()) {
+    if (!section->is_array()) return fail(error, "`pods` is not an array");
+    for (const Json& entry : *section) {
+      if (!entry.is_object()) return fail(error, "a pod is not an object");
+      pods->push_back(SimPod{string_member(entry, "name"), string_member(entry, "cluster"),
+                             string_member(entry, "node"), string_member(entry, "budget")});
+    }
+  }
+  if (auto section = json.find("budgets"); section != json.end()) {
+    if (!section->is_array()) return fail(error, "`budgets` is not an array");
+    for (const Json& entry : *section) {
+      auto max = entry.is_object() ? entry.find("max_unavailable") : entry.end();
+      if (!entry.is_object() || max == entry.end() || !max->is_number_integer()) {
+        return fail(error, "a budget has no integer `max_unavailable`");
+      }
+      budgets->push_back(SimBudget{string_member(entry, "name"), string_member(entry, "cluster"),
+                                   max->get<int64_t>()});
+    }
+  }
+  return true;
+}
+
+Json event_json(const SimEvent& event) {
+  Json entry{{"seq", event.seq}};
+  if (event.run > 0) entry["run"] = event.run;
+  if (!event.address.empty()) entry["address"] = event.address;
+  entry["kind"] = event.kind;
+  entry["id"] = event.id;
+  entry["details"] = event.details;
+  return entry;
+}
+
+Json nodes_json(const std::map<std::string, SimNode, std::less<>>& nodes) {
+  Json json = Json::object();
+  for (const auto& [machine, node] : nodes) {
+    json[machine] = Json{{"name", node.name},
+                         {"cluster", node.cluster},
+                         {"worker", node.worker},
+                         {"cordoned", node.cordoned}};
+  }
+  return json;
+}
+
+Json pods_json(const std::vector<SimPod>& pods) {
+  Json json = Json::array();
+  for (const SimPod& pod : pods) {
+    Json entry{{"name", pod.name}, {"cluster", pod.cluster}, {"node", pod.node}};
+    if (!pod.budget.empty()) entry["budget"] = pod.budget;
+    json.push_back(std::move(entry));
+  }
+  return json;
+}
+
+Json budgets_json(const std::vector<SimBudget>& budgets) {
+  Json json = Json::array();
+  for (const SimBudget& budget : budgets) {
+    json.push_back(Json{{"name", budget.name},
+                        {"cluster", budget.cluster},
+                        {"max_unavailable", budget.max_unavailable}});
+  }
+  return json;
+}
+
+Json redacted_attributes(std::string_view type, const sdk::Value& attributes) {
+  return redacted_json(resource_schema(type), attributes);
+}
 
 std::string sim_directory(const std::string& module_dir) {
   return (module_dir.empty() ? std::string(".") : module_dir) + "/.kc/sim";
@@ -107,6 +212,9 @@ std::string world_path(const std::string& module_dir) {
 }
 std::string lock_path(const std::string& module_dir) {
   return sim_directory(module_dir) + "/world.lock";
+}
+std::string journal_path(const std::string& module_dir) {
+  return sim_directory(module_dir) + "/world.journal";
 }
 
 std::string object_id(std::string_view prefix, int64_t counter) {
@@ -189,12 +297,14 @@ const SimObject* SimWorld::find(std::string_view id) const {
 }
 
 std::string SimWorld::next_id(std::string_view type) {
+  touch_counter(type);
   auto it = counters_.find(type);
   if (it == counters_.end()) it = counters_.emplace(std::string(type), 0).first;
   return object_id(names_of(type).id_prefix, ++it->second);
 }
 
 const SimObject& SimWorld::insert(std::string_view type, SimObject object) {
+  touch_object(type, object.id);
   log(std::string(names_of(type).event) + ".create", object.id,
       Json{{"attributes", redacted_json(resource_schema(type), object.attributes)}});
   std::vector<SimObject>& list = mutable_objects(type);
@@ -207,6 +317,7 @@ const SimObject* SimWorld::update(std::string_view type, std::string_view id, sd
   std::vector<SimObject>& list = mutable_objects(type);
   auto it = position(list, id);
   if (it == list.end() || it->id != id) return nullptr;
+  touch_object(type, id);
   const sdk::ResourceSchema& schema = resource_schema(type);
   Json changes = Json::object();
   for (const sdk::AttributeSchema& attribute : schema.attributes) {
@@ -230,14 +341,50 @@ const SimObject* SimWorld::update(std::string_view type, std::string_view id, sd
 }
 
 bool SimWorld::erase(std::string_view type, std::string_view id) {
+  const SimObject* object = find(type, id);
+  if (object == nullptr) return false;
+  log(std::string(names_of(type).event) + ".delete", object->id,
+      Json{{"attributes", redacted_json(resource_schema(type), object->attributes)}});
+  return remove_object(type, id);
+}
+
+bool SimWorld::remove_object(std::string_view type, std::string_view id) {
   std::vector<SimObject>& list = mutable_objects(type);
   auto it = position(list, id);
   if (it == list.end() || it->id != id) return false;
-  log(std::string(names_of(type).event) + ".delete", it->id,
-      Json{{"attributes", redacted_json(resource_schema(type), it->attributes)}});
+  touch_object(type, id);
+  touch_flags(id);
   flags_.erase(it->id);
+  if (auto key = key_of_.find(it->id); key != key_of_.end()) {
+    touch_key(key->second);
+    touch_key_of(it->id);
+    keys_.erase(key->second);
+    key_of_.erase(key);
+  }
   list.erase(it);
   return true;
+}
+
+void SimWorld::put_object(std::string_view type, SimObject object) {
+  std::vector<SimObject>& list = mutable_objects(type);
+  auto it = position(list, object.id);
+  if (it != list.end() && it->id == object.id) {
+    *it = std::move(object);
+  } else {
+    list.insert(it, std::move(object));
+  }
+}
+
+const SimObject* SimWorld::find_by_key(std::string_view type, std::string_view key) const {
+  auto it = keys_.find(key);
+  return it == keys_.end() ? nullptr : find(type, it->second);
+}
+
+void SimWorld::remember_key(std::string_view key, std::string_view id) {
+  touch_key(key);
+  touch_key_of(id);
+  keys_[std::string(key)] = std::string(id);
+  key_of_[std::string(id)] = std::string(key);
 }
 
 bool SimWorld::has_flag(std::string_view id, std::string_view flag) const {
@@ -247,6 +394,7 @@ bool SimWorld::has_flag(std::string_view id, std::string_view flag) const {
 
 bool SimWorld::set_flag(std::string_view id, std::string_view flag, bool on) {
   if (has_flag(id, flag) == on) return false;
+  touch_flags(id);
   if (on) {
     flags_[std::string(id)].insert(std::string(flag));
   } else {
@@ -260,10 +408,26 @@ bool SimWorld::set_flag(std::string_view id, std::string_view flag, bool on) {
 void SimWorld::log(std::string kind, std::string id, nlohmann::ordered_json details) {
   SimEvent event;
   event.seq = events_.empty() ? 1 : events_.back().seq + 1;
+  event.run = log_run_;
+  event.address = log_address_;
   event.kind = std::move(kind);
   event.id = std::move(id);
   event.details = std::move(details);
   events_.push_back(std::move(event));
+}
+
+void SimWorld::begin_change(int64_t* run, std::string address) {
+  if (*run == 0) {  // runs_ itself is restored by rollback_tracking (see Undo)
+    *run = ++runs_;
+  } else {
+    runs_ = std::max(runs_, *run);  // a run whose first change wrote nothing still counts
+  }
+  set_log_context(*run, std::move(address));
+}
+
+void SimWorld::set_log_context(int64_t run, std::string address) {
+  log_run_ = run;
+  log_address_ = std::move(address);
 }
 
 // Machines and their `counter` are always written, as in version 1; the other sections only when
@@ -271,6 +435,7 @@ void SimWorld::log(std::string kind, std::string id, nlohmann::ordered_json deta
 nlohmann::ordered_json SimWorld::to_json() const {
   Json json = Json::object();
   json["format_version"] = kFormatVersion;
+  if (generation_ > 0) json["generation"] = generation_;
   json["counter"] = counter();
   Json counters = Json::object();
   for (const auto& [type, value] : counters_) {
@@ -291,11 +456,14 @@ nlohmann::ordered_json SimWorld::to_json() const {
       flags[id] = Json(marks);
     json["flags"] = std::move(flags);
   }
+  if (!keys_.empty()) json["idempotency_keys"] = keys_;  // key -> id
+  if (runs_ > 0) json["runs"] = runs_;
+  if (!nodes_.empty()) json["nodes"] = nodes_json(nodes_);
+  if (!pods_.empty()) json["pods"] = pods_json(pods_);
+  if (!budgets_.empty()) json["budgets"] = budgets_json(budgets_);
   Json events = Json::array();
-  for (const SimEvent& event : events_) {
-    events.push_back(Json{
-        {"seq", event.seq}, {"kind", event.kind}, {"id", event.id}, {"details", event.details}});
-  }
+  for (const SimEvent& event : events_)
+    events.push_back(event_json(event));
   json["events"] = std::move(events);
   return json;
 }
@@ -326,6 +494,11 @@ std::optional<SimWorld> SimWorld::from_json(const nlohmann::ordered_json& json,
     return std::nullopt;
   }
   world.counters_[std::string(kMachineType)] = machines_counter;
+  if (auto generation = json.find("generation"); generation != json.end()) {
+    if (!decode_counter(*generation, "`generation`", &world.generation_, error)) {
+      return std::nullopt;
+    }
+  }
 
   if (auto counters = json.find("counters"); counters != json.end()) {
     if (!counters->is_object()) {
@@ -389,6 +562,27 @@ std::optional<SimWorld> SimWorld::from_json(const nlohmann::ordered_json& json,
     }
   }
 
+  if (auto runs = json.find("runs"); runs != json.end()) {
+    if (!decode_counter(*runs, "`runs`", &world.runs_, error)) return std::nullopt;
+  }
+  if (!decode_workloads(json, &world.nodes_, &world.pods_, &world.budgets_, error)) {
+    return std::nullopt;
+  }
+
+  if (auto keys = json.find("idempotency_keys"); keys != json.end()) {
+    if (!keys->is_object()) {
+      fail(error, "`idempotency_keys` is not an object");
+      return std::nullopt;
+    }
+    for (auto it = keys->begin(); it != keys->end(); ++it) {
+      if (!it.value().is_string()) {
+        fail(error, "`idempotency_keys." + it.key() + "` is not an id");
+        return std::nullopt;
+      }
+      world.remember_key(it.key(), it.value().get<std::string>());
+    }
+  }
+
   auto events = json.find("events");
   if (events == json.end() || !events->is_array()) {
     fail(error, "`events` is not an array");
@@ -422,20 +616,6 @@ std::optional<SimWorld> SimWorld::parse(std::string_view text, const std::string
   diagnostics.error(diag::Code::E0504, source::Span{}, "corrupt sim world `" + path + "`: " + error)
       .with_note("move the file away to start from an empty simulated cloud");
   return std::nullopt;
-}
-
-std::optional<SimWorld> SimWorld::load(const std::string& module_dir,
-                                       diag::Diagnostics& diagnostics) {
-  const std::string path = world_path(module_dir);
-  bool missing = false;
-  std::string error;
-  std::optional<std::string> text = support::read_whole_file(path, &missing, &error);
-  if (missing) return SimWorld{};
-  if (!text) {
-    diagnostics.error(diag::Code::E0504, source::Span{}, "cannot read the sim world: " + error);
-    return std::nullopt;
-  }
-  return parse(*text, path, diagnostics);
 }
 
 }  // namespace kc::sim

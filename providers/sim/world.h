@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -24,22 +25,56 @@ struct SimObject {
 };
 using SimMachine = SimObject;
 
-// One entry of the event log. Details are already in printed JSON form:
+// One entry of the event log. `run` numbers the provider instance (one kc process) that logged it
+// and `address` is the resource address the change was for; both are 0 / empty for changes made
+// outside an apply (`kc sim kill`, ...). Details are already in printed JSON form:
 //   <kind>.create, <kind>.delete: {"attributes": {...}}   (kind: machine, network, subnet, ...)
 //   <kind>.update: {"changes": {"cpu": {"before": 2, "after": 4}, ...}} (inputs only)
 //   <kind>.<action>: {"params": {...}}  for actions that change the world (machine.drain, ...)
 // Sensitive attributes are logged as "(sensitive)".
 struct SimEvent {
   int64_t seq = 0;  // 1, 2, 3, ... in the order the events happened
+  int64_t run = 0;
+  std::string address;
   std::string kind;
   std::string id;
   nlohmann::ordered_json details;
+};
+
+// A Kubernetes node: the machine `machine` (its id) after it joined (or bootstrapped) `cluster`.
+// Ready while its machine exists; `cordoned` after a drain until an uncordon.
+struct SimNode {
+  std::string machine;
+  std::string name;  // the machine's host name
+  std::string cluster;
+  bool worker = false;  // takes pods (joined as a worker)
+  bool cordoned = false;
+  friend bool operator==(const SimNode&, const SimNode&) = default;
+};
+
+// A simulated pod of `cluster`: on node `node` (a machine id), or pending when `node` is empty.
+// `budget` names the PodDisruptionBudget that covers it, if any.
+struct SimPod {
+  std::string name;
+  std::string cluster;
+  std::string node;
+  std::string budget;
+  friend bool operator==(const SimPod&, const SimPod&) = default;
+};
+
+// A PodDisruptionBudget: at most `max_unavailable` of its pods may be pending at once.
+struct SimBudget {
+  std::string name;
+  std::string cluster;
+  int64_t max_unavailable = 1;
+  friend bool operator==(const SimBudget&, const SimBudget&) = default;
 };
 
 // Where the world lives below a module directory.
 std::string sim_directory(const std::string& module_dir);  // <module_dir>/.kc/sim
 std::string world_path(const std::string& module_dir);     // .../world.json
 std::string lock_path(const std::string& module_dir);      // .../world.lock
+std::string journal_path(const std::string& module_dir);   // .../world.journal
 
 // `m-0001` for counter value 1.
 std::string machine_id(int64_t counter);
@@ -55,13 +90,15 @@ std::string machine_hostname(const sdk::IpAddress& ip);
 // independent snapshot. Ids carry their kind's prefix, so they are unique across kinds.
 class SimWorld {
  public:
-  // Version 2 added the sections of the kinds after machines, `counters` and `flags`; version 1
-  // files (machines only) are read as worlds where those are empty.
-  static constexpr int64_t kFormatVersion = 2;
+  // Version 2 added the sections of the kinds after machines, `counters` and `flags`; version 3
+  // `runs`, `nodes`, `pods`, `budgets` and the events' `run` and `address`. Older files are read
+  // as worlds where those are empty.
+  static constexpr int64_t kFormatVersion = 3;
 
-  // A snapshot of the world kept under `module_dir`, read without locking (writers replace the file
-  // atomically). A missing file is an empty world; an unreadable or corrupt one is an E0504
-  // diagnostic naming the file, and nullopt.
+  // The world kept under `module_dir`: world.json with the records of world.journal that belong to
+  // it replayed on top (see world_store.h), read under the world's lock when there is a journal.
+  // Read-only: the journal is left as it is. A missing file is an empty world; an unreadable or
+  // corrupt one is an E0504 diagnostic naming the file, and nullopt. Defined in world_store.cpp.
   static std::optional<SimWorld> load(const std::string& module_dir,
                                       diag::Diagnostics& diagnostics);
 
@@ -101,16 +138,92 @@ class SimWorld {
   bool has_flag(std::string_view id, std::string_view flag) const;
   bool set_flag(std::string_view id, std::string_view flag, bool on);
 
-  // Appends an event (actions log theirs through this).
+  // Idempotency keys of creates (world-only, like flags): the object a create carrying `key` made.
+  // find_by_key returns nullptr when no live object of `type` has that key; remember_key ties
+  // `key` to object `id` (erase forgets the keys of the objects it removes).
+  const SimObject* find_by_key(std::string_view type, std::string_view key) const;
+  void remember_key(std::string_view key, std::string_view id);
+
+  // Appends an event (actions log theirs through this), stamped with the log context.
   void log(std::string kind, std::string id, nlohmann::ordered_json details);
+  // The run and address the next events are stamped with (see SimEvent); not persisted.
+  void set_log_context(int64_t run, std::string address);
+  // Starts a change for `address` by the provider instance whose run number is `*run`: hands out
+  // a new number (1, 2, ...; persisted as `runs`) when it is 0, then sets the log context.
+  void begin_change(int64_t* run, std::string address);
+
+  // Kubernetes nodes (by machine id), pods and disruption budgets; see workloads.h for the rules.
+  // The mutable accessors record the section for rollback while a change is tracked.
+  std::map<std::string, SimNode, std::less<>>& nodes() {
+    touch_workloads();
+    return nodes_;
+  }
+  const std::map<std::string, SimNode, std::less<>>& nodes() const { return nodes_; }
+  std::vector<SimPod>& pods() {
+    touch_workloads();
+    return pods_;
+  }
+  const std::vector<SimPod>& pods() const { return pods_; }
+  std::vector<SimBudget>& budgets() {
+    touch_workloads();
+    return budgets_;
+  }
+  const std::vector<SimBudget>& budgets() const { return budgets_; }
+  // Every flag, by id (or address, for failures injected on a resource not created yet).
+  const std::map<std::string, std::set<std::string>, std::less<>>& flags() const { return flags_; }
+
+  // Which snapshot of world.json this is: every rewrite of the snapshot by kc gives it the next
+  // number, and journal records carry the number of the snapshot they follow (0: never written).
+  int64_t generation() const { return generation_; }
+  void set_generation(int64_t generation) { generation_ = generation; }
+
+  // Change tracking, for WorldStore (world_delta.cpp). Between begin_tracking and the end of the
+  // change, every mutation remembers what it replaced (each object, flag set, key and counter the
+  // first time it is touched; nodes, pods and budgets as whole sections when their mutable
+  // accessor is used), so that rollback_tracking restores the world exactly, and tracked_record
+  // describes the change as one journal record: the new values of what was touched and the events
+  // logged. Costs O(what the change touches), never a copy of the world. end_tracking keeps the
+  // change. Tracking is not nested.
+  void begin_tracking();
+  nlohmann::ordered_json tracked_record() const;
+  void rollback_tracking();
+  void end_tracking();
+  // Applies a journal record made by tracked_record (on a world equal to the one it was made
+  // from); false with `error` set when the record is not valid. Logs nothing by itself: the
+  // record's events are appended as they are.
+  bool apply_record(const nlohmann::ordered_json& record, std::string* error);
 
  private:
+  struct Undo;  // world_delta.cpp
   std::vector<SimObject>& mutable_objects(std::string_view type);
+  void touch_object(std::string_view type, std::string_view id);
+  void touch_flags(std::string_view id);
+  void touch_key(std::string_view key);
+  void touch_key_of(std::string_view id);
+  void touch_counter(std::string_view type);
+  void touch_workloads();
+  // Removes object `id` of `type` (its flags and key too) without logging; false when absent.
+  bool remove_object(std::string_view type, std::string_view id);
+  // Inserts or replaces an object, keeping the list sorted.
+  void put_object(std::string_view type, SimObject object);
 
   std::map<std::string, int64_t, std::less<>> counters_;                // type -> ids handed out
   std::map<std::string, std::vector<SimObject>, std::less<>> objects_;  // type -> sorted by id
   std::map<std::string, std::set<std::string>, std::less<>> flags_;     // id -> marks
+  std::map<std::string, std::string, std::less<>> keys_;                // idempotency key -> id
+  std::map<std::string, std::string, std::less<>> key_of_;              // id -> its key
   std::vector<SimEvent> events_;
+  int64_t runs_ = 0;
+  int64_t log_run_ = 0;
+  std::string log_address_;
+  std::map<std::string, SimNode, std::less<>> nodes_;
+  std::vector<SimPod> pods_;
+  std::vector<SimBudget> budgets_;
+  int64_t generation_ = 0;
+  std::shared_ptr<Undo> undo_;  // set while a change is tracked
 };
+
+// `attributes` of an object of `type` as printed JSON, sensitive attributes as "(sensitive)".
+nlohmann::ordered_json redacted_attributes(std::string_view type, const sdk::Value& attributes);
 
 }  // namespace kc::sim

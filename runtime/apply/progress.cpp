@@ -1,5 +1,9 @@
-// The plain progress printer.
+// The progress texts and the plain printer.
 #include "runtime/apply/progress.h"
+
+#include <time.h>
+
+#include <cstdio>
 
 namespace kc::apply {
 namespace {
@@ -24,7 +28,7 @@ std::string format_elapsed(std::chrono::milliseconds elapsed) {
   return out + std::to_string(s) + "s";
 }
 
-void PlainProgress::step_started(const plan::Step& step) {
+std::string started_text(const plan::Step& step) {
   std::string text;
   switch (step.kind) {
     case plan::StepKind::Create:
@@ -40,11 +44,11 @@ void PlainProgress::step_started(const plan::Step& step) {
       text = "Running " + step.action + "...";
       break;
   }
-  out_ << step.address << ": " << text << std::endl;
+  return step.address + ": " + text;
 }
 
-void PlainProgress::step_finished(const plan::Step& step, bool ok,
-                                  std::chrono::milliseconds elapsed, const sdk::Value& state) {
+std::string finished_text(const plan::Step& step, bool ok, std::chrono::milliseconds elapsed,
+                          const sdk::Value& state) {
   std::string what;
   switch (step.kind) {
     case plan::StepKind::Create:
@@ -60,12 +64,47 @@ void PlainProgress::step_finished(const plan::Step& step, bool ok,
       what = step.action;
       break;
   }
-  out_ << step.address << ": " << what << (ok ? " complete after " : " failed after ")
-       << format_elapsed(elapsed) << (ok ? id_suffix(state) : std::string()) << std::endl;
+  return step.address + ": " + what + (ok ? " complete after " : " failed after ") +
+         format_elapsed(elapsed) + (ok ? id_suffix(state) : std::string());
+}
+
+std::string retrying_text(const plan::Step& step, int retry, std::chrono::milliseconds wait,
+                          const std::string& error) {
+  char seconds[32];
+  std::snprintf(seconds, sizeof seconds, "%.1fs", static_cast<double>(wait.count()) / 1000.0);
+  return step.address + ": Retrying in " + seconds + " (retry " + std::to_string(retry) +
+         ") after a transient error: " + error;
+}
+
+std::string timestamp_prefix() {
+  time_t now = time(nullptr);
+  struct tm local {};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "[%H:%M:%S] ", &local);
+  return text;
+}
+
+void ProgressSink::step_retrying(const plan::Step& step, int retry, std::chrono::milliseconds wait,
+                                 const std::string& error) {
+  message(retrying_text(step, retry, wait, error));
+}
+
+void PlainProgress::line(const std::string& text) {
+  out_ << (timestamps_ ? timestamp_prefix() : std::string()) << text << std::endl;
+}
+
+void PlainProgress::step_started(const plan::Step& step) {
+  line(started_text(step));
+}
+
+void PlainProgress::step_finished(const plan::Step& step, bool ok,
+                                  std::chrono::milliseconds elapsed, const sdk::Value& state) {
+  line(finished_text(step, ok, elapsed, state));
 }
 
 void PlainProgress::message(const std::string& text) {
-  out_ << text << std::endl;
+  line(text);
 }
 
 }  // namespace kc::apply

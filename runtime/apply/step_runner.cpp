@@ -1,5 +1,7 @@
-// One step's provider calls: resolve, plan again where needed, apply.
+// One step's provider calls: resolve, plan again where needed, apply, retrying transient failures.
 #include "runtime/apply/step_runner.h"
+
+#include <thread>
 
 namespace kc::apply {
 namespace {
@@ -36,11 +38,49 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
+std::string first_error(const diag::Diagnostics& diags) {
+  for (const diag::Diagnostic& d : diags.all()) {
+    if (d.severity == diag::Severity::Error) return d.message;
+  }
+  return "failed";
+}
+
+// Sleeps `wait` in short slices so that an abandoned step stops waiting soon.
+void pause(std::chrono::milliseconds wait, const StepContext& context) {
+  auto until = std::chrono::steady_clock::now() + wait;
+  while (std::chrono::steady_clock::now() < until) {
+    if (context.abandoned && context.abandoned()) return;
+    auto left = until - std::chrono::steady_clock::now();
+    std::this_thread::sleep_for(
+        std::min<std::chrono::steady_clock::duration>(left, std::chrono::milliseconds(20)));
+  }
+}
+
+// Calls `call` (returning a response with `diagnostics` and `retryable`) until it succeeds, fails
+// for good, runs out of attempts, or the step is abandoned. Only the last response is returned, so
+// the diagnostics of attempts that were retried are not reported.
+template <class Call>
+auto with_retries(Call call, const StepContext& context, int& attempts) {
+  int max_attempts = std::max(1, context.retry.max_attempts);
+  for (int attempt = 1;; ++attempt) {
+    ++attempts;
+    auto response = call();
+    if (!response.diagnostics.has_errors() || !response.retryable || attempt >= max_attempts ||
+        (context.abandoned && context.abandoned())) {
+      return response;
+    }
+    uint64_t random = context.random ? context.random() : 0;
+    std::chrono::milliseconds wait = backoff_delay(context.retry, attempt, random);
+    if (context.on_retry) context.on_retry(attempt, wait, first_error(response.diagnostics));
+    pause(wait, context);
+    if (context.abandoned && context.abandoned()) return response;
+  }
+}
+
 }  // namespace
 
 StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
-                     const state::State& current, sdk::Providers& providers,
-                     InputResolver* resolver) {
+                     sdk::Providers& providers, const StepContext& context) {
   StepOutcome outcome;
   diag::Diagnostics& diags = outcome.diagnostics;
   auto fail = [&](std::string message) {
@@ -52,15 +92,18 @@ StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
     return fail("cannot apply `" + change.address + "`: its provider `" + change.provider +
                 "` is not available");
   }
-  const state::ResourceState* stored = current.find(change.address);
+  const state::ResourceState* stored = context.stored ? &*context.stored : nullptr;
   bool replace_cbd = change.action == plan::Action::Replace && change.create_before_destroy;
 
   switch (step.kind) {
     case plan::StepKind::Delete: {
       // With create_before_destroy the state already holds the new object; delete the old one.
       sdk::Value prior = stored && !replace_cbd ? stored->attributes : change.before;
-      sdk::ApplyResponse response =
-          provider->apply_change({change.type, change.address, prior, sdk::Value()});
+      sdk::ApplyResponse response = with_retries(
+          [&] {
+            return provider->apply_change({change.type, change.address, prior, sdk::Value(), {}});
+          },
+          context, outcome.attempts);
       diags.append(response.diagnostics);
       outcome.ok = !response.diagnostics.has_errors();
       return outcome;
@@ -73,12 +116,12 @@ StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
       sdk::Value planned = change.after;
       std::optional<sdk::Value> desired;
       if (has_unknown_inputs(planned, schema)) {
-        if (!resolver) {
+        if (!context.resolve) {
           return fail("cannot apply `" + change.address +
                       "`: some of its inputs are known only after apply and nothing can "
                       "compute them");
         }
-        desired = resolver->resolve(change.address, current, diags);
+        desired = context.resolve(change.address, diags);
         if (!desired) {
           if (!diags.has_errors()) {
             return fail("cannot compute the inputs of `" + change.address + "`");
@@ -103,8 +146,12 @@ StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
                       "` are still unknown after its dependencies were applied");
         }
       }
-      sdk::ApplyResponse response =
-          provider->apply_change({change.type, change.address, prior, planned});
+      std::string key = create ? context.idempotency_key : std::string();
+      sdk::ApplyResponse response = with_retries(
+          [&] {
+            return provider->apply_change({change.type, change.address, prior, planned, key});
+          },
+          context, outcome.attempts);
       diags.append(response.diagnostics);
       if (response.diagnostics.has_errors()) return outcome;
       if (response.state.is_null()) {
@@ -122,7 +169,8 @@ StepOutcome run_step(const plan::Step& step, const plan::ResourceChange& change,
       } else if (step.hook != "before_create") {  // nothing exists before a create
         request.state = stored ? stored->attributes : change.after;
       }
-      sdk::ActionResponse response = provider->run_action(request);
+      sdk::ActionResponse response =
+          with_retries([&] { return provider->run_action(request); }, context, outcome.attempts);
       diags.append(response.diagnostics);
       outcome.ok = !response.diagnostics.has_errors();
       return outcome;

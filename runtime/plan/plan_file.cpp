@@ -76,6 +76,16 @@ Json change_json(const ResourceChange& c, const source::SourceManager* sources) 
               {"span", span_json(c.span, sources)}};
 }
 
+Json drift_json(const Drift& d) {
+  return Json{{"address", d.address},
+              {"type", d.type},
+              {"action", action_name(d.action)},
+              {"before", exact_json(d.before)},
+              {"after", exact_json(d.after)},
+              {"changed", d.changed},
+              {"sensitive", d.sensitive}};
+}
+
 Json step_json(const Step& s) {
   return Json{{"id", s.id},
               {"kind", step_kind_name(s.kind)},
@@ -271,20 +281,38 @@ Wave read_wave(Reader& r, const Json& j, const std::string& path) {
   return w;
 }
 
+Action read_action(Reader& r, const Json& j, const std::string& path) {
+  std::string action = r.string(j, path, "action");
+  if (!r.ok()) return Action::NoOp;
+  if (auto parsed = parse_action(action)) return *parsed;
+  r.fail(Reader::join(path, "action"), fmt::format("unknown action `{}`", action));
+  return Action::NoOp;
+}
+
+Drift read_drift(Reader& r, const Json& j, const std::string& path) {
+  Drift d;
+  d.address = r.string(j, path, "address");
+  d.type = r.string(j, path, "type");
+  d.action = read_action(r, j, path);
+  // Create: adopted from a create an interrupted apply left pending (refresh.h adopt_pending).
+  if (r.ok() && d.action != Action::Update && d.action != Action::Delete &&
+      d.action != Action::Create) {
+    r.fail(Reader::join(path, "action"), "drift is an update, a delete or a create");
+  }
+  d.before = r.value(j, path, "before");
+  d.after = r.value(j, path, "after");
+  d.changed = r.strings(j, path, "changed");
+  d.sensitive = r.strings(j, path, "sensitive");
+  return d;
+}
+
 ResourceChange read_change(Reader& r, const Json& j, const std::string& path,
                            const source::SourceManager* sources) {
   ResourceChange c;
   c.address = r.string(j, path, "address");
   c.type = r.string(j, path, "type");
   c.provider = r.string(j, path, "provider");
-  std::string action = r.string(j, path, "action");
-  if (r.ok()) {
-    if (auto parsed = parse_action(action)) {
-      c.action = *parsed;
-    } else {
-      r.fail(Reader::join(path, "action"), fmt::format("unknown action `{}`", action));
-    }
-  }
+  c.action = read_action(r, j, path);
   c.before = r.value(j, path, "before");
   c.after = r.value(j, path, "after");
   c.after_unknown = r.strings(j, path, "after_unknown");
@@ -407,6 +435,9 @@ Json plan_file_to_json(const PlanFile& file, const source::SourceManager* source
   Json waves = Json::array();
   for (const Wave& w : file.plan.waves)
     waves.push_back(wave_json(w));
+  Json drift = Json::array();
+  for (const Drift& d : file.drift)
+    drift.push_back(drift_json(d));
   const Summary& sum = file.plan.summary;
   return Json{{"format", kPlanFileFormat},
               {"format_version", kPlanFileVersion},
@@ -417,7 +448,7 @@ Json plan_file_to_json(const PlanFile& file, const source::SourceManager* source
               {"sources", std::move(sources_json)},
               {"inputs", std::move(inputs_json)},
               {"inputs_sha256", file.inputs_sha256},
-              {"drift", file.drift},
+              {"drift", std::move(drift)},
               {"plan", Json{{"destroy", file.plan.destroy},
                             {"summary", Json{{"create", sum.create},
                                              {"update", sum.update},
@@ -495,7 +526,10 @@ std::optional<PlanFile> decode_plan_file(std::string_view text, std::string_view
     }
   }
   file.inputs_sha256 = r.string(json, "", "inputs_sha256");
-  file.drift = r.strings(json, "", "drift");
+  if (const Json* list = r.array(json, "", "drift")) {
+    for (size_t i = 0; r.ok() && i < list->size(); ++i)
+      file.drift.push_back(read_drift(r, (*list)[i], Reader::index("drift", i)));
+  }
   if (const Json* plan = r.field(json, "", "plan")) file.plan = read_plan(r, *plan, sources);
   if (!r.ok()) return refuse(r.error());
   if (inputs_digest(file.inputs) != file.inputs_sha256) {

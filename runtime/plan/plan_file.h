@@ -14,12 +14,14 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/source/source.h"
+#include "runtime/plan/drift.h"
 #include "runtime/plan/plan.h"
 
 namespace kc::plan {
 
 inline constexpr std::string_view kPlanFileFormat = "kc-plan";
-inline constexpr int kPlanFileVersion = 1;
+// Version 2 keeps each drifted resource's attribute changes, not only its address.
+inline constexpr int kPlanFileVersion = 2;
 
 // One source file the plan was computed from (the module's, its imports', the standard library's).
 struct SourceDigest {
@@ -46,7 +48,7 @@ struct PlanFile {
   std::vector<SourceDigest> sources;  // sorted by path
   std::vector<PlanInput> inputs;      // sorted by name
   std::string inputs_sha256;          // inputs_digest(inputs) when the plan was made
-  std::vector<std::string> drift;     // addresses the refresh found changed outside kc
+  std::vector<Drift> drift;           // what the refresh found changed outside kc
   Plan plan;
 };
 

@@ -77,7 +77,7 @@ std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
       if (!provider) continue;
       Gate& gate = *gates.at(r.provider);
       gate.enter();
-      outcomes[i].response = provider->read({r.type, r.address, r.attributes});
+      outcomes[i].response = provider->read({r.type, r.address, r.attributes, {}});
       gate.leave();
       outcomes[i].read = true;
     }
@@ -127,6 +127,71 @@ std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
   for (const std::string& address : gone)
     state.remove(address);
   return drift;
+}
+
+std::vector<Drift> adopt_pending(state::State& state, sdk::Providers& providers,
+                                 const eval::DesiredState* desired, diag::Diagnostics& diags) {
+  std::vector<Drift> adopted;
+  std::vector<state::PendingCreate> settled;
+  // Few records (at most one batch of creates), so they are read one at a time.
+  for (const state::PendingCreate& pending : state.pending) {
+    sdk::Provider* provider = providers.get(pending.provider);
+    if (!provider) {
+      diags.error(diag::Code::E0504, source::Span{},
+                  "cannot settle the interrupted create of `" + pending.address +
+                      "`: its provider `" + pending.provider + "` is not available");
+      continue;
+    }
+    sdk::ReadRequest request{pending.type, pending.address, sdk::Value(), pending.key};
+    sdk::ReadResponse response = provider->read(request);
+    if (append_provider_diagnostics(diags, response.diagnostics, source::Span{}, {})) continue;
+    settled.push_back(pending);
+    if (response.state.is_null()) continue;  // the create never made anything
+    const state::ResourceState* stored = state.find(pending.address);
+    if (stored && !stored->attributes.is_null()) {
+      const sdk::Value* made = response.state.find("id");
+      const sdk::Value* kept = stored->attributes.find("id");
+      if (made && kept && *made == *kept) continue;  // the create's record was saved after all
+    }
+
+    state::ResourceState resource;
+    resource.address = pending.address;
+    resource.type = pending.type;
+    resource.provider = pending.provider;
+    resource.attributes = response.state;
+    resource.status = "ready";
+    std::set<std::string> secret;
+    if (const sdk::ResourceSchema* schema = providers.find_resource(pending.type)) {
+      for (const sdk::AttributeSchema& a : schema->attributes) {
+        if (a.sensitive) secret.insert(a.name);
+      }
+    }
+    if (const eval::DesiredResource* declared = desired ? desired->find(pending.address) : nullptr;
+        declared && declared->type == pending.type) {
+      resource.dependencies = declared->depends_on;
+      resource.prevent_destroy = declared->lifecycle.prevent_destroy;
+      resource.rollout = declared->rollout;
+      resource.hooks = declared->hooks;
+      secret.insert(declared->sensitive.begin(), declared->sensitive.end());
+    }
+    resource.sensitive.assign(secret.begin(), secret.end());
+
+    Drift d;
+    d.address = pending.address;
+    d.type = pending.type;
+    d.action = Action::Create;
+    if (stored) d.before = stored->attributes;
+    d.after = response.state;
+    d.changed = changed_attributes(d.before.is_null() ? sdk::Value::map({}) : d.before, d.after);
+    d.sensitive = resource.sensitive;
+    adopted.push_back(std::move(d));
+    state.upsert(std::move(resource));
+  }
+  for (const state::PendingCreate& pending : settled)
+    state.clear_pending(pending.address);
+  std::sort(adopted.begin(), adopted.end(),
+            [](const Drift& a, const Drift& b) { return a.address < b.address; });
+  return adopted;
 }
 
 std::map<std::string, int> max_concurrency_of(const std::vector<eval::ProviderConfig>& providers) {

@@ -9,20 +9,10 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/eval/desired_state.h"
 #include "providers/sdk/provider.h"
-#include "runtime/plan/action.h"
+#include "runtime/plan/drift.h"
 #include "runtime/state/state.h"
 
 namespace kc::plan {
-
-// One stored resource the world no longer matches.
-struct Drift {
-  std::string address, type;
-  Action action = Action::Update;      // Update: attributes changed; Delete: the object is gone
-  sdk::Value before;                   // the stored attributes
-  sdk::Value after;                    // what the provider reports now; null when gone
-  std::vector<std::string> changed;    // attribute names whose value differs, sorted
-  std::vector<std::string> sensitive;  // attribute names never printed, sorted
-};
 
 struct RefreshOptions {
   int parallelism = 10;  // reads in flight at once, over all providers
@@ -37,6 +27,19 @@ struct RefreshOptions {
 // address order whatever order the reads finished in.
 std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
                            const RefreshOptions& options, diag::Diagnostics& diags);
+
+// Settles the creates an interrupted apply left pending (`state.pending`), one provider read each
+// (with the create's idempotency key and a null state), whether or not the plan refreshes: a
+// pending create the plan ignored would be made a second time. When the provider reports the
+// object the create made, it is stored as a ready resource of the pending record's type and
+// provider, with its dependencies, lifecycle, rollout, hooks and secret attributes from `desired`
+// when that declares the address (else none), and reported as drift with Action::Create ("created
+// by an interrupted apply"; `before` is what was stored at the address, usually null). When the
+// provider reports nothing, the record is just dropped. A pending create at an address whose
+// stored object the provider reports (same `id`) was finished and is dropped silently. A missing
+// or failing provider keeps the record, with an E0504. Returns the drift sorted by address.
+std::vector<Drift> adopt_pending(state::State& state, sdk::Providers& providers,
+                                 const eval::DesiredState* desired, diag::Diagnostics& diags);
 
 // The provider configurations' `max_concurrency` settings (positive ints), by provider name.
 std::map<std::string, int> max_concurrency_of(const std::vector<eval::ProviderConfig>& providers);

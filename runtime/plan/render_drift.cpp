@@ -48,10 +48,18 @@ std::string resource_words(const Drift& d) {
 
 void render_one(std::string& out, const Drift& d, bool color) {
   bool gone = d.action == Action::Delete;
+  bool made = d.action == Action::Create;  // adopted from a pending create
   out += "  # " + paint(color, d.address, kBold) +
-         (gone ? " has been deleted outside kc\n" : " has changed outside kc\n");
-  out += "  " + (gone ? paint(color, "-", kRed) : paint(color, "~", kYellow)) + " resource " +
-         resource_words(d) + " {\n";
+         (gone   ? " has been deleted outside kc\n"
+          : made ? (d.before.is_null() ? " was created by an interrupted apply\n"
+                                       : " was created by an interrupted apply in place of the "
+                                         "stored object (which may still exist)\n")
+                 : " has changed outside kc\n");
+  out += "  " +
+         (gone   ? paint(color, "-", kRed)
+          : made ? paint(color, "+", kYellow)
+                 : paint(color, "~", kYellow)) +
+         " resource " + resource_words(d) + " {\n";
   size_t width = 0;
   for (const std::string& name : d.changed)
     width = std::max(width, name.size());

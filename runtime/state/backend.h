@@ -15,6 +15,19 @@
 
 namespace kc::state {
 
+// One step's effect on the state, as the executor journals it between full saves.
+struct JournalEntry {
+  enum class Kind {
+    Upsert,   // `resource` is now stored at resource.address (any pending create there is settled)
+    Remove,   // `address` is gone from the state
+    Pending,  // `pending` is a create about to start
+  };
+  Kind kind = Kind::Upsert;
+  ResourceState resource;
+  std::string address;
+  PendingCreate pending;
+};
+
 // Not thread-safe: one owner (the CLI, or the executor's single state owner) calls it at a time.
 // Implementations report every failure as diagnostics (E0505 I/O, E0506 corrupt state), never
 // throw.
@@ -33,6 +46,17 @@ class Backend {
   // serial. Errors in the result mean the save may not have happened (or may not be durable);
   // `state.serial` then still matches what is stored, if anything was.
   virtual diag::Diagnostics save(State& state) = 0;
+
+  // Records `entry`, which the caller has already applied to `state`, so that a run that dies
+  // afterwards loses nothing once sync() has returned: the executor calls it for every finished
+  // step and before every create, then sync() once per batch before a dependent step starts. A
+  // later save() folds the records into the stored state. The default saves the whole state.
+  virtual diag::Diagnostics record(State& state, const JournalEntry& entry) {
+    (void)entry;
+    return save(state);
+  }
+  // Makes every record() so far durable. The default (whose record() saves) has nothing to do.
+  virtual diag::Diagnostics sync() { return {}; }
 
   // Takes the exclusive lock on this state for `operation` ("apply", "state rm", ...), retrying
   // until `timeout` has passed (0 = one attempt). nullptr with E0503 naming the holder in `diags`

@@ -12,6 +12,25 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+// One pending create; false with `problem` set (when still empty) when it is malformed.
+bool read_pending(const Json& json, const std::string& where, PendingCreate& out,
+                  std::string& problem) {
+  auto fail = [&](std::string message) {
+    if (problem.empty()) problem = std::move(message);
+    return false;
+  };
+  if (!json.is_object()) return fail(where + "must be an object");
+  for (auto [key, field] : {std::pair{"address", &out.address}, std::pair{"type", &out.type},
+                            std::pair{"provider", &out.provider}, std::pair{"key", &out.key}}) {
+    auto it = json.find(key);
+    if (it == json.end() || !it->is_string()) {
+      return fail(where + "`" + key + "` must be a string");
+    }
+    *field = it->get<std::string>();
+  }
+  return true;
+}
+
 // Collects the first problem found while decoding, so the caller reports one diagnostic per file.
 struct Decoder {
   const sdk::SchemaSource& schemas;
@@ -186,7 +205,21 @@ struct Decoder {
         out.outputs.emplace_back(it.key(), std::move(*value));
       }
     }
-    return names(json, "sensitive_outputs", "output names", "", out.sensitive_outputs);
+    if (!names(json, "sensitive_outputs", "output names", "", out.sensitive_outputs)) return false;
+    auto pending = json.find("pending");
+    if (pending == json.end()) return true;  // older states have none
+    if (!pending->is_array()) return fail("`pending` must be a list");
+    for (size_t i = 0; i < pending->size(); ++i) {
+      PendingCreate p;
+      if (!read_pending((*pending)[i], "pending[" + std::to_string(i) + "]: ", p, problem)) {
+        return false;
+      }
+      if (out.find_pending(p.address)) {
+        return fail("pending create `" + p.address + "` is stored twice");
+      }
+      out.add_pending(std::move(p));
+    }
+    return true;
   }
 };
 
@@ -215,25 +248,32 @@ Json rollout_json(const eval::Rollout& rollout) {
 
 }  // namespace
 
+nlohmann::ordered_json resource_to_json(const ResourceState& r) {
+  Json deps = Json::array();
+  for (const std::string& d : r.dependencies)
+    deps.push_back(d);
+  Json attrs = r.attributes.is_null() ? Json::object() : sdk::to_json(r.attributes);
+  Json resource{{"address", r.address},
+                {"type", r.type},
+                {"provider", r.provider},
+                {"attributes", std::move(attrs)},
+                {"dependencies", std::move(deps)},
+                {"status", r.status}};
+  if (!r.sensitive.empty()) resource["sensitive_attributes"] = r.sensitive;
+  if (r.prevent_destroy) resource["prevent_destroy"] = true;
+  if (!r.rollout.group.empty()) resource["rollout"] = rollout_json(r.rollout);
+  if (!r.hooks.empty()) resource["hooks"] = r.hooks;
+  return resource;
+}
+
+nlohmann::ordered_json pending_to_json(const PendingCreate& p) {
+  return Json{{"address", p.address}, {"type", p.type}, {"provider", p.provider}, {"key", p.key}};
+}
+
 nlohmann::ordered_json state_to_json(const State& state) {
   Json resources = Json::array();
-  for (const ResourceState& r : state.resources) {
-    Json deps = Json::array();
-    for (const std::string& d : r.dependencies)
-      deps.push_back(d);
-    Json attrs = r.attributes.is_null() ? Json::object() : sdk::to_json(r.attributes);
-    Json resource{{"address", r.address},
-                  {"type", r.type},
-                  {"provider", r.provider},
-                  {"attributes", std::move(attrs)},
-                  {"dependencies", std::move(deps)},
-                  {"status", r.status}};
-    if (!r.sensitive.empty()) resource["sensitive_attributes"] = r.sensitive;
-    if (r.prevent_destroy) resource["prevent_destroy"] = true;
-    if (!r.rollout.group.empty()) resource["rollout"] = rollout_json(r.rollout);
-    if (!r.hooks.empty()) resource["hooks"] = r.hooks;
-    resources.push_back(std::move(resource));
-  }
+  for (const ResourceState& r : state.resources)
+    resources.push_back(resource_to_json(r));
   Json outputs = Json::object();
   for (const auto& [name, value] : state.outputs)
     outputs[name] = sdk::to_json(value);
@@ -243,6 +283,13 @@ nlohmann::ordered_json state_to_json(const State& state) {
             {"resources", std::move(resources)},
             {"outputs", std::move(outputs)}};
   if (!state.sensitive_outputs.empty()) json["sensitive_outputs"] = state.sensitive_outputs;
+  // Only when there are some, so states without interrupted creates look as they always did.
+  if (!state.pending.empty()) {
+    Json pending = Json::array();
+    for (const PendingCreate& p : state.pending)
+      pending.push_back(pending_to_json(p));
+    json["pending"] = std::move(pending);
+  }
   return json;
 }
 
@@ -260,6 +307,25 @@ std::optional<State> state_from_json(const nlohmann::ordered_json& json,
     return std::nullopt;
   }
   return state;
+}
+
+std::optional<ResourceState> resource_from_json(const nlohmann::ordered_json& json,
+                                                const sdk::SchemaSource& schemas,
+                                                std::string& problem) {
+  Decoder decoder{schemas, {}};
+  ResourceState resource;
+  if (!decoder.resource(json, 0, resource)) {
+    problem = decoder.problem;
+    return std::nullopt;
+  }
+  return resource;
+}
+
+std::optional<PendingCreate> pending_from_json(const nlohmann::ordered_json& json,
+                                               std::string& problem) {
+  PendingCreate pending;
+  if (!read_pending(json, "", pending, problem)) return std::nullopt;
+  return pending;
 }
 
 std::optional<State> decode_state(std::string_view text, const sdk::SchemaSource& schemas,

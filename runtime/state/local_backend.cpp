@@ -1,6 +1,8 @@
-// The local file backend: reading state.json, and replacing it atomically with a backup.
+// The local file backend: reading state.json (and replaying its journal), replacing it atomically
+// with a backup, and appending step records to the journal between saves.
 #include "runtime/state/local_backend.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -9,6 +11,7 @@
 
 #include "runtime/state/codec.h"
 #include "runtime/state/file_lock.h"
+#include "runtime/state/journal.h"
 #include "runtime/state/lineage.h"
 #include "support/files.h"
 
@@ -37,9 +40,30 @@ std::string keep_backup(const std::string& path, const std::string& backup) {
   return support::write_file_atomically(backup, *old, 0600, &error) ? std::string() : error;
 }
 
+// Writes all of `bytes` (one write(2) unless the kernel takes less). The failure, or "".
+std::string write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return std::strerror(errno);
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return {};
+}
+
 }  // namespace
 
 LocalBackend::LocalBackend(std::string path) : path_(std::move(path)) {}
+
+LocalBackend::~LocalBackend() {
+  close_journal();
+}
+
+void LocalBackend::close_journal() {
+  if (journal_fd_ >= 0) ::close(journal_fd_);
+  journal_fd_ = -1;
+  unsynced_ = false;
+}
 
 std::string LocalBackend::default_path(std::string_view module_dir) {
   return (fs::path(module_dir) / ".kc" / "state.json").string();
@@ -67,6 +91,24 @@ std::optional<State> LocalBackend::load(const sdk::SchemaSource& schemas,
     if (has_backup) d.with_note("the state before the last save is in `" + backup_path() + "`");
     diags.add(std::move(d));
   }
+  if (!state) return state;
+
+  // The steps recorded since that save, if a run died before folding them in.
+  std::optional<std::string> journal = support::read_whole_file(journal_path(), &missing, &error);
+  if (!journal) {
+    if (missing) return state;
+    diags.error(diag::Code::E0505, source::Span{}, "cannot read the state journal: " + error);
+    return std::nullopt;
+  }
+  JournalReplay replay = replay_journal(*journal, *state, schemas);
+  if (!replay.damaged.empty()) {
+    diags
+        .warning(diag::Code::E0506, source::Span{},
+                 "state journal `" + journal_path() + "` has a damaged record on line " +
+                     std::to_string(replay.damaged_line) + ": " + replay.damaged)
+        .with_note("the " + std::to_string(replay.applied) +
+                   " records before it were applied; it and the records after it were not");
+  }
   return state;
 }
 
@@ -93,6 +135,65 @@ diag::Diagnostics LocalBackend::save(State& state) {
   state.serial = next.serial;
   state.lineage = next.lineage;
   if (!support::sync_directory_of(path_, &error)) return fail(error);
+  // The new state holds every record: the journal is folded. Should the unlink not survive a
+  // crash, the journal's header names the previous serial, so load() ignores it.
+  close_journal();
+  if (::unlink(journal_path().c_str()) != 0 && errno != ENOENT) {
+    return fail("cannot remove the folded journal `" + journal_path() +
+                "`: " + std::strerror(errno));
+  }
+  return diags;
+}
+
+diag::Diagnostics LocalBackend::record(State& state, const JournalEntry& entry) {
+  if (entry.kind == JournalEntry::Kind::Upsert) state.clear_pending(entry.resource.address);
+  diag::Diagnostics diags;
+  auto fail = [&](const std::string& why) {
+    diags.error(diag::Code::E0505, source::Span{},
+                "cannot record in state journal `" + journal_path() + "`: " + why);
+    return diags;
+  };
+  if (journal_fd_ < 0) {
+    // Start from a stored state that holds everything so far (this entry included).
+    diags = save(state);
+    if (diags.has_errors()) return diags;
+    int fd =
+        ::open(journal_path().c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(std::strerror(errno));
+    journal_fd_ = fd;
+    std::string error;
+    if (std::string why = write_all(fd, journal_header(state.lineage, state.serial));
+        !why.empty()) {
+      close_journal();
+      return fail(why);
+    }
+    // The journal's directory entry must outlive a crash once a later sync() has returned.
+    if (!support::sync_directory_of(journal_path(), &error)) {
+      close_journal();
+      return fail(error);
+    }
+    unsynced_ = true;
+    return diags;  // the save already holds `entry`
+  }
+  if (std::string why = write_all(journal_fd_, journal_record(entry)); !why.empty()) {
+    // A partial line is a torn tail, which load() ignores; later records must not follow it.
+    close_journal();
+    return fail(why);
+  }
+  unsynced_ = true;
+  return diags;
+}
+
+diag::Diagnostics LocalBackend::sync() {
+  diag::Diagnostics diags;
+  if (journal_fd_ < 0 || !unsynced_) return diags;
+  if (::fdatasync(journal_fd_) != 0) {
+    diags.error(
+        diag::Code::E0505, source::Span{},
+        "cannot make state journal `" + journal_path() + "` durable: " + std::strerror(errno));
+    return diags;
+  }
+  unsynced_ = false;
   return diags;
 }
 

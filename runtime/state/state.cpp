@@ -41,4 +41,34 @@ bool State::remove(std::string_view address) {
   return true;
 }
 
+namespace {
+auto pending_at(std::vector<PendingCreate>& pending, std::string_view address) {
+  return std::lower_bound(pending.begin(), pending.end(), address,
+                          [](const PendingCreate& p, std::string_view a) { return p.address < a; });
+}
+}  // namespace
+
+void State::add_pending(PendingCreate create) {
+  auto it = pending_at(pending, create.address);
+  if (it != pending.end() && it->address == create.address) {
+    *it = std::move(create);
+  } else {
+    pending.insert(it, std::move(create));
+  }
+}
+
+bool State::clear_pending(std::string_view address) {
+  auto it = pending_at(pending, address);
+  if (it == pending.end() || it->address != address) return false;
+  pending.erase(it);
+  return true;
+}
+
+const PendingCreate* State::find_pending(std::string_view address) const {
+  auto it =
+      std::lower_bound(pending.begin(), pending.end(), address,
+                       [](const PendingCreate& p, std::string_view a) { return p.address < a; });
+  return it != pending.end() && it->address == address ? &*it : nullptr;
+}
+
 }  // namespace kc::state

@@ -35,6 +35,16 @@ struct ResourceState {
   std::map<std::string, std::vector<std::string>> hooks;
 };
 
+// A create the executor started whose outcome no record has captured yet: the run may have died
+// during it. The next refresh asks the provider for the object a create with `key` made and adopts
+// it into `resources`, or drops the record when there is none.
+struct PendingCreate {
+  std::string address;
+  std::string type;
+  std::string provider;
+  std::string key;  // the create's idempotency key (sdk::ApplyRequest::idempotency_key)
+};
+
 // Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.
 struct State {
   static constexpr int kFormatVersion = 1;
@@ -45,6 +55,7 @@ struct State {
   std::vector<ResourceState> resources;
   std::vector<std::pair<std::string, sdk::Value>> outputs;  // in declaration order
   std::vector<std::string> sensitive_outputs;               // outputs never printed, sorted
+  std::vector<PendingCreate> pending;                       // sorted by address, no duplicates
 
   const ResourceState* find(std::string_view address) const;
   ResourceState* find(std::string_view address);
@@ -52,6 +63,11 @@ struct State {
   void upsert(ResourceState resource);
   // Returns false when there was no such address.
   bool remove(std::string_view address);
+  // Records a create about to start at `create.address` (replacing an earlier one there).
+  void add_pending(PendingCreate create);
+  // Forgets the pending create at `address`; false when there was none.
+  bool clear_pending(std::string_view address);
+  const PendingCreate* find_pending(std::string_view address) const;
 };
 
 }  // namespace kc::state

@@ -65,7 +65,7 @@ contains "drain is a step" 'action sim.machine["app-0"] drain, before_destroy'
 
 events >before.txt
 run "rolling apply" 0 "$kc" apply --auto-approve --var image=kubernetes-v2
-contains "every machine replaced" "Resources: 0 created, 0 updated, 6 replaced, 0 deleted, 0 failed, 0 skipped."
+contains "every machine replaced" "Resources: 0 created, 0 updated, 6 replaced, 0 deleted, 0 failed, 0 skipped in "
 contains "actions counted" "Hook actions run: 12."
 contains "progress names the drain" 'sim.machine["app-2"]: drain complete after'
 contains "progress names remove_member" 'sim.etcd_member["e-1"]: Running remove_member...'

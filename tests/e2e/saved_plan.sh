@@ -80,6 +80,28 @@ equals "by web (db sets 4Gi itself)" "1"
 run "a following plan with the same input" 0 "$kc" plan --var memory=8Gi --detailed-exitcode
 contains "has no changes" "No changes."
 
+# --- drift: the saved plan keeps it, attribute by attribute ---
+python3 - <<'PY'
+import json
+w = json.load(open(".kc/sim/world.json"))
+m = next(iter(w["machines"].values()))
+m["cpu"] = m["cpu"] + 5  # changed behind kc's back
+json.dump(w, open(".kc/sim/world.json", "w"))
+PY
+"$kc" plan --var memory=8Gi --json --out drift.plan >drift_plan.json 2>/dev/null
+"$kc" show --json drift.plan >drift_show.json
+if cmp -s drift_plan.json drift_show.json; then pass "show --json FILE prints the drift as plan --json did"; else
+  fail "show --json FILE differs from plan --json" "$(diff drift_plan.json drift_show.json)"; fi
+run "the drift is there" 0 python3 -c "import json; d=json.load(open('drift_show.json'))['drift']; assert len(d)==1 and d[0]['action']=='update', d"
+"$kc" plan --var memory=8Gi >drift_plan.txt 2>/dev/null
+"$kc" show drift.plan >drift_show.txt
+if cmp -s drift_plan.txt drift_show.txt; then pass "show FILE prints the drift as plan did"; else
+  fail "show FILE differs from plan" "$(diff drift_plan.txt drift_show.txt)"; fi
+run "show names the drifted attribute" 0 grep -c "cpu" drift_show.txt
+run "applying the saved plan puts the machine back" 0 "$kc" apply drift.plan
+run "after which" 0 "$kc" plan --var memory=8Gi --detailed-exitcode
+contains "nothing drifts or changes" "No changes."
+
 # --- a saved plan refused after the state moved ---
 write_module 4
 run "second plan --out" 0 "$kc" plan --var memory=8Gi --out second.plan
@@ -128,7 +150,7 @@ run "a garbage file" 1 "$kc" apply garbage.kcl.bak
 contains "is refused with E0505" "error[E0505]"
 run "show of a truncated file" 1 "$kc" show truncated.plan
 contains "is refused with E0505" "error[E0505]"
-sed 's/"format_version": 1/"format_version": 9/' third.plan >future.plan
+sed 's/"format_version": 2/"format_version": 9/' third.plan >future.plan
 run "a plan file of a future format" 1 "$kc" apply future.plan
 contains "names the version" "format version 9"
 mkdir elsewhere

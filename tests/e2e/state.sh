@@ -84,6 +84,8 @@ run "a bad --lock-timeout is a flag error" 1 "$kc" plan --lock-timeout soon
 contains "the flag error says how to write it" "30s"
 run "apply --lock-timeout 30s waits and then succeeds" 0 "$kc" apply --auto-approve --lock-timeout 30s
 lacks "the waiting run reports no lock" "E0503"
+contains "the waiting run says whom it waits for" "Waiting up to 30s for the state lock: state"
+contains "... naming the holder's pid" "(pid $holder)"
 contains "the waiting run sees the holder's changes" "No changes"
 wait "$holder"
 out=$(cat holder.out)

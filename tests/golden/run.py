@@ -76,7 +76,8 @@ def run_case(kc, path, rel):
         prepared = path[:-4] + ".kc"
         if os.path.isdir(prepared):
             shutil.copytree(prepared, os.path.join(work, ".kc"))
-        env = dict(os.environ, NO_COLOR="1")
+        # Apply progress lines without their time prefix, so that outputs compare exactly.
+        env = dict(os.environ, NO_COLOR="1", KC_PROGRESS_TIMESTAMPS="0")
         env = {k: v for k, v in env.items() if not k.startswith("KC_VAR_")}
         if "-" in args:
             with open(path, encoding="utf-8", newline="") as f:

@@ -1,4 +1,6 @@
-// Unit tests for runtime/apply: dependency order, unknown inputs, saving, failures and progress.
+// Unit tests for runtime/apply: dependency order, unknown inputs, journaling, failures and
+// progress. These run the executor one step at a time (FakeProvider is not thread-safe); the
+// parallel behaviour is tested in apply_executor_test.cpp.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -61,7 +63,12 @@ struct Fixture {
   state::State state;
   diag::Diagnostics plan_diags;
 
-  Fixture() { providers.add(&provider); }
+  apply::ApplyOptions options;
+
+  Fixture() {
+    providers.add(&provider);
+    options.parallelism = 1;
+  }
   void want(eval::DesiredResource r) {
     desired.resources.push_back(std::move(r));
     std::sort(desired.resources.begin(), desired.resources.end(),
@@ -73,13 +80,13 @@ struct Fixture {
     return p;
   }
   apply::ApplyResult run(const plan::Plan& p, apply::InputResolver* resolver = nullptr) {
-    return apply::apply_plan(p, state, providers, backend, resolver, progress);
+    return apply::apply_plan(p, state, providers, backend, resolver, progress, options);
   }
 };
 
 }  // namespace
 
-TEST_CASE("apply creates a chain in dependency order and saves after every step") {
+TEST_CASE("apply creates a chain in dependency order and journals every create and step") {
   Fixture f;
   f.want(testing::desired_machine("z", inputs(1, "a")));
   f.want(testing::desired_machine("m", inputs(1, "a"), {machine("z")}));
@@ -90,12 +97,18 @@ TEST_CASE("apply creates a chain in dependency order and saves after every step"
   CHECK(f.provider.log == std::vector<std::string>{"create " + machine("z"),
                                                    "create " + machine("m"),
                                                    "create " + machine("a")});
-  REQUIRE(f.backend.saves.size() == 3);
-  CHECK(f.backend.saves[0].resources.size() == 1);
-  CHECK(f.backend.saves[0].find(machine("z")) != nullptr);
-  CHECK(f.backend.saves[1].resources.size() == 2);
-  CHECK(f.backend.saves[2].resources.size() == 3);
-  CHECK(f.state.serial == 3);
+  // MemoryBackend's record() is Backend's default, a full save: a pending create before each step,
+  // the finished step after it.
+  REQUIRE(f.backend.saves.size() == 6);
+  CHECK(f.backend.saves[0].resources.empty());
+  CHECK(f.backend.saves[0].find_pending(machine("z")) != nullptr);
+  CHECK(f.backend.saves[1].resources.size() == 1);
+  CHECK(f.backend.saves[1].find(machine("z")) != nullptr);
+  CHECK(f.backend.saves[1].pending.empty());
+  CHECK(f.backend.saves[3].resources.size() == 2);
+  CHECK(f.backend.saves[5].resources.size() == 3);
+  CHECK(f.state.serial == 6);
+  CHECK(f.state.pending.empty());
   const state::ResourceState* a = f.state.find(machine("a"));
   REQUIRE(a);
   CHECK(a->dependencies == std::vector<std::string>{machine("m")});
@@ -120,7 +133,7 @@ TEST_CASE("apply creates a chain in dependency order and saves after every step"
                                                    "delete " + machine("z")});
   CHECK(f.state.resources.empty());
   CHECK(f.provider.world.empty());
-  CHECK(f.backend.saves.size() == 6);
+  CHECK(f.backend.saves.size() == 9);
 }
 
 TEST_CASE("apply resolves unknown inputs once their dependencies exist") {
@@ -140,7 +153,7 @@ TEST_CASE("apply resolves unknown inputs once their dependencies exist") {
   CHECK(result.created == 2);
   CHECK(resolver.calls == std::vector<std::string>{machine("app")});
   CHECK(resolver.state_sizes == std::vector<size_t>{1});  // db was recorded before app resolved
-  CHECK(f.backend.saves.size() == 2);
+  CHECK(f.backend.saves.size() == 4);
   const state::ResourceState* app = f.state.find(machine("app"));
   REQUIRE(app);
   CHECK(app->attributes.find("peer")->as_string() == "m-0001");
@@ -156,7 +169,8 @@ TEST_CASE("apply without a resolver refuses unknown inputs") {
   CHECK(result.failed == 1);
   CHECK(result.diagnostics.has_errors());
   CHECK(f.provider.log.empty());
-  CHECK(f.backend.saves.empty());
+  REQUIRE(f.backend.saves.size() == 1);  // the pending create only
+  CHECK(f.backend.saves[0].resources.empty());
 }
 
 TEST_CASE("a failed step skips its dependents while independent steps complete") {
@@ -180,17 +194,20 @@ TEST_CASE("a failed step skips its dependents while independent steps complete")
         std::vector<std::string>{"create " + machine("base"), "create " + machine("other")});
   CHECK(f.state.resources.size() == 1);
   CHECK(f.state.find(machine("other")) != nullptr);
-  CHECK(f.backend.saves.size() == 1);
+  CHECK(f.backend.saves.size() == 3);  // two pending creates, one upsert
+  CHECK(std::count(
+            f.progress.events.begin(), f.progress.events.end(),
+            machine("child") + ": Skipped (waited on " + machine("base") + ", which failed)") == 1);
   CHECK(std::count(f.progress.events.begin(), f.progress.events.end(),
-                   machine("child") + ": Skipped (a step it depends on failed or the apply "
-                                      "stopped)") == 1);
+                   machine("grandchild") + ": Skipped (waited on " + machine("child") +
+                       ", which did not run)") == 1);
 }
 
 TEST_CASE("a failed save stops the apply") {
   Fixture f;
   f.want(testing::desired_machine("a", inputs(1, "a")));
   f.want(testing::desired_machine("b", inputs(1, "a")));
-  f.backend.fail_from = 1;
+  f.backend.fail_from = 2;  // the pending create of `a` is saved, its outcome is not
   apply::ApplyResult result = f.run(f.plan());
   CHECK_FALSE(result.ok());
   CHECK(result.created == 1);
@@ -227,7 +244,9 @@ TEST_CASE("apply replaces destroy-first, or create-first with create_before_dest
     REQUIRE(web);
     CHECK(web->attributes.find("zone")->as_string() == "b");
     CHECK(web->attributes.find("id")->as_string() == "m-0002");
-    CHECK(f.backend.saves.size() == 3);
+    // First apply: pending + upsert. Replace: pending + upsert, and a removal unless the delete
+    // follows the create (then the address already holds the new object).
+    CHECK(f.backend.saves.size() == (cbd ? 4u : 5u));
     REQUIRE(f.provider.world.count(machine("web")) == 1);
     CHECK(*f.provider.world[machine("web")].find("id") == sdk::Value("m-0002"));
   }

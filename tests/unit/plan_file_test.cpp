@@ -55,7 +55,19 @@ plan::PlanFile sample_file() {
   file.inputs = {{"replicas", sdk::Value(int64_t{3}), "--var replicas=3"},
                  {"timeout", sdk::Value(sdk::Duration{30'000}), "KC_VAR_timeout"}};
   file.inputs_sha256 = plan::inputs_digest(file.inputs);
-  file.drift = {"sim.machine[\"db\"]"};
+  plan::Drift drift;
+  drift.address = "sim.machine[\"db\"]";
+  drift.type = "sim.machine";
+  drift.before = sdk::Value::map({{"cpu", sdk::Value(int64_t{2})}, {"token", sdk::Value("s")}});
+  drift.after = sdk::Value::map({{"cpu", sdk::Value(int64_t{4})}, {"token", sdk::Value("s")}});
+  drift.changed = {"cpu"};
+  drift.sensitive = {"token"};
+  plan::Drift gone;
+  gone.address = "sim.machine[\"old\"]";
+  gone.type = "sim.machine";
+  gone.action = plan::Action::Delete;
+  gone.before = sdk::Value::map({{"cpu", sdk::Value(int64_t{1})}});
+  file.drift = {drift, gone};
 
   plan::ResourceChange create;
   create.address = "sim.machine[\"a\"]";
@@ -184,6 +196,12 @@ TEST_CASE("plan files: encode -> decode -> encode is the identity, spans include
   CHECK(back->plan.steps[2].depends_on == std::vector<int>{0, 1});
   CHECK(back->plan.waves[0].addresses == file.plan.waves[0].addresses);
   CHECK(back->plan.summary.replace == 1);
+  REQUIRE(back->drift.size() == 2);
+  CHECK(back->drift[0].after.find("cpu")->as_int() == 4);
+  CHECK(back->drift[0].changed == std::vector<std::string>{"cpu"});
+  CHECK(back->drift[0].sensitive == std::vector<std::string>{"token"});
+  CHECK(back->drift[1].action == plan::Action::Delete);
+  CHECK(back->drift[1].after.is_null());
   CHECK(back->plan.find("sim.machine[\"b\"]") != nullptr);
 
   // Without the sources the spans are not saved, and nothing else changes.
@@ -200,9 +218,10 @@ TEST_CASE("plan files: garbage, foreign, future and damaged files are refused wi
   expect_refused("[1, 2]", "not a JSON object");
   expect_refused(R"({"format_version": 1})", "marker");
   expect_refused(R"({"format": "terraform-plan", "format_version": 1})", "marker");
-  expect_refused(R"({"format": "kc-plan", "format_version": 2})", "version 2");
+  expect_refused(R"({"format": "kc-plan", "format_version": 1})", "version 1");
+  expect_refused(R"({"format": "kc-plan", "format_version": 3})", "version 3");
   expect_refused(R"({"format": "kc-plan", "format_version": "1"})", "format_version");
-  expect_refused(R"({"format": "kc-plan", "format_version": 1})", "missing `kc_version`");
+  expect_refused(R"({"format": "kc-plan", "format_version": 2})", "missing `kc_version`");
 
   // Every truncation of a valid file is refused, never a crash.
   for (size_t cut = 0; cut + 1 < text.size(); cut += 7)
@@ -219,6 +238,8 @@ TEST_CASE("plan files: garbage, foreign, future and damaged files are refused wi
   altered("/state/serial", -1, "state.serial");
   altered("/state/lineage", 7, "state.lineage");
   altered("/plan/changes/0/action", "explode", "unknown action");
+  altered("/drift/0/action", "no-op", "drift is an update, a delete or a create");
+  altered("/drift/1/changed", "cpu", "drift[1].changed");
   altered("/plan/changes/0/after", Json{{"map", Json{{"x", Json{{"ip", "999.1.1.1"}}}}}}, "`x`");
   altered("/plan/changes/0/sensitive", "password", "array of strings");
   altered("/plan/changes/1/address", "a", "sorted");

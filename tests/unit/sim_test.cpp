@@ -17,6 +17,7 @@
 #include "providers/registry/builtin_providers.h"
 #include "providers/sim/sim_provider.h"
 #include "providers/sim/world.h"
+#include "providers/sim/world_store.h"
 
 namespace {
 
@@ -63,7 +64,7 @@ Value create(sdk::Provider& provider, const Value& inputs, const char* address =
       provider.plan_change(sdk::PlanRequest{"sim.machine", address, Value(), inputs});
   REQUIRE(plan.diagnostics.empty());
   sdk::ApplyResponse applied =
-      provider.apply_change(sdk::ApplyRequest{"sim.machine", address, Value(), plan.planned});
+      provider.apply_change(sdk::ApplyRequest{"sim.machine", address, Value(), plan.planned, ""});
   REQUIRE_MESSAGE(applied.diagnostics.empty(), messages(applied.diagnostics));
   return applied.state;
 }
@@ -74,18 +75,18 @@ Value update(sdk::Provider& provider, const Value& prior, const Value& inputs) {
   REQUIRE(plan.diagnostics.empty());
   REQUIRE(plan.requires_replace.empty());
   sdk::ApplyResponse applied =
-      provider.apply_change(sdk::ApplyRequest{"sim.machine", kAddress, prior, plan.planned});
+      provider.apply_change(sdk::ApplyRequest{"sim.machine", kAddress, prior, plan.planned, ""});
   REQUIRE_MESSAGE(applied.diagnostics.empty(), messages(applied.diagnostics));
   return applied.state;
 }
 
 diag::Diagnostics destroy(sdk::Provider& provider, const Value& prior) {
-  return provider.apply_change(sdk::ApplyRequest{"sim.machine", kAddress, prior, Value()})
+  return provider.apply_change(sdk::ApplyRequest{"sim.machine", kAddress, prior, Value(), ""})
       .diagnostics;
 }
 
 sdk::ReadResponse read(sdk::Provider& provider, const Value& state) {
-  return provider.read(sdk::ReadRequest{"sim.machine", kAddress, state});
+  return provider.read(sdk::ReadRequest{"sim.machine", kAddress, state, ""});
 }
 
 sim::SimWorld load_world(const std::string& dir) {
@@ -105,13 +106,15 @@ TEST_CASE("sim schema declares its config and sim.machine") {
   sim::SimProvider provider;
   const sdk::ProviderSchema& schema = provider.schema();
   CHECK(schema.name == "sim");
-  REQUIRE(schema.config.size() == 2);
+  REQUIRE(schema.config.size() == 3);
   CHECK(schema.config[0].name == "latency");
   CHECK(schema.config[0].type.kind == sdk::AttrType::Kind::Duration);
   CHECK(schema.config[0].presence == sdk::AttributeSchema::Presence::Optional);
   CHECK(schema.config[1].name == "seed");
   CHECK(schema.config[1].type.kind == sdk::AttrType::Kind::Int);
   CHECK(schema.config[1].presence == sdk::AttributeSchema::Presence::Optional);
+  CHECK(schema.config[2].name == "failure_rate");
+  CHECK(schema.config[2].type.kind == sdk::AttrType::Kind::Percent);
 
   REQUIRE(schema.resources.size() == 11);
   const sdk::ResourceSchema& m = schema.resources[0];
@@ -307,7 +310,7 @@ TEST_CASE("sim update changes a machine in place") {
 
   // Changing a force_new attribute is not an update.
   sdk::ApplyResponse refused = provider.apply_change(
-      sdk::ApplyRequest{"sim.machine", kAddress, updated, machine(16, 64, "b")});
+      sdk::ApplyRequest{"sim.machine", kAddress, updated, machine(16, 64, "b"), ""});
   CHECK(refused.diagnostics.has_errors());
   CHECK(*load_world(dir.path).find("m-0001")->attributes.find("zone") == Value("a"));
 }
@@ -356,8 +359,8 @@ TEST_CASE("sim read shows drift made through another instance") {
   // Deleted behind kc's back: read reports it gone, and updating it is an error.
   CHECK(destroy(behind_the_back, state).empty());
   CHECK(read(kc_run, state).state.is_null());
-  sdk::ApplyResponse stale =
-      kc_run.apply_change(sdk::ApplyRequest{"sim.machine", kAddress, state, machine(4, 4, "a")});
+  sdk::ApplyResponse stale = kc_run.apply_change(
+      sdk::ApplyRequest{"sim.machine", kAddress, state, machine(4, 4, "a"), ""});
   REQUIRE(stale.diagnostics.has_errors());
   CHECK(stale.diagnostics.all()[0].message.find("m-0001") != std::string::npos);
 }
@@ -378,7 +381,7 @@ TEST_CASE("sim reports a corrupt world file as a diagnostic") {
     sdk::ReadResponse r = read(provider, Value::map({{"id", "m-0001"}}));
     CHECK(r.diagnostics.has_errors());
     sdk::ApplyResponse a = provider.apply_change(
-        sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(2, 4, "a")});
+        sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(2, 4, "a"), ""});
     CHECK(a.diagnostics.has_errors());
     CHECK(a.state.is_null());
 
@@ -473,7 +476,7 @@ TEST_CASE("sim refuses to apply unknown inputs and bad configuration") {
   configure(provider, dir.path);
   sdk::ApplyResponse r = provider.apply_change(
       sdk::ApplyRequest{"sim.machine", kAddress, Value(),
-                        machine(Value(2), Value(sdk::ByteSize{kGi}), Value::unknown())});
+                        machine(Value(2), Value(sdk::ByteSize{kGi}), Value::unknown()), ""});
   REQUIRE(r.diagnostics.error_count() == 1);
   CHECK(r.diagnostics.all()[0].code == diag::Code::E0504);
   CHECK(r.diagnostics.all()[0].message.find("unknown input `zone`") != std::string::npos);
@@ -481,7 +484,7 @@ TEST_CASE("sim refuses to apply unknown inputs and bad configuration") {
   CHECK(load_world(dir.path).machines().empty());
 
   sdk::ApplyResponse invalid = provider.apply_change(
-      sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(0, 4, "a")});
+      sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(0, 4, "a"), ""});
   CHECK(invalid.diagnostics.has_errors());
   CHECK(load_world(dir.path).machines().empty());
 
@@ -517,7 +520,7 @@ TEST_CASE("sim serialises concurrent applies from threads and instances") {
     threads.emplace_back([&, i] {
       sim::SimProvider& p = i % 2 == 0 ? a : b;
       sdk::ApplyResponse r = p.apply_change(
-          sdk::ApplyRequest{"sim.machine", "sim.machine[\"x\"]", Value(), machine(2, 4, "a")});
+          sdk::ApplyRequest{"sim.machine", "sim.machine[\"x\"]", Value(), machine(2, 4, "a"), ""});
       if (r.diagnostics.empty()) ids[i] = r.state.find("id")->as_string();
     });
   }
@@ -564,8 +567,8 @@ TEST_CASE("builtin providers hold sim and configure it") {
   CHECK(builtin.configure_defaults(dir.path).empty());  // leaves the configured sim alone
 
   sdk::Provider* sim = builtin.get("sim");
-  sdk::ApplyResponse r =
-      sim->apply_change(sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(2, 4, "a")});
+  sdk::ApplyResponse r = sim->apply_change(
+      sdk::ApplyRequest{"sim.machine", kAddress, Value(), machine(2, 4, "a"), ""});
   REQUIRE(r.diagnostics.empty());
   CHECK(ip_of(r.state) == "10.1.0.1");  // seed 2 survived configure_defaults
 
@@ -590,7 +593,7 @@ sdk::ApplyResponse try_create(sdk::Provider& provider, const std::string& type,
   const std::string address = address_of(type, label);
   sdk::PlanResponse plan = provider.plan_change(sdk::PlanRequest{type, address, Value(), inputs});
   REQUIRE_MESSAGE(plan.diagnostics.empty(), messages(plan.diagnostics));
-  return provider.apply_change(sdk::ApplyRequest{type, address, Value(), plan.planned});
+  return provider.apply_change(sdk::ApplyRequest{type, address, Value(), plan.planned, ""});
 }
 
 Value create_ok(sdk::Provider& provider, const std::string& type, const std::string& label,
@@ -623,21 +626,21 @@ Value update_ok(sdk::Provider& provider, const std::string& type, const std::str
                 const Value& prior, const Value& inputs) {
   sdk::PlanResponse plan = plan_update(provider, type, label, prior, inputs);
   REQUIRE(plan.requires_replace.empty());
-  sdk::ApplyResponse applied =
-      provider.apply_change(sdk::ApplyRequest{type, address_of(type, label), prior, plan.planned});
+  sdk::ApplyResponse applied = provider.apply_change(
+      sdk::ApplyRequest{type, address_of(type, label), prior, plan.planned, ""});
   REQUIRE_MESSAGE(applied.diagnostics.empty(), messages(applied.diagnostics));
   return applied.state;
 }
 
 diag::Diagnostics delete_object(sdk::Provider& provider, const std::string& type,
                                 const std::string& label, const Value& prior) {
-  return provider.apply_change(sdk::ApplyRequest{type, address_of(type, label), prior, Value()})
+  return provider.apply_change(sdk::ApplyRequest{type, address_of(type, label), prior, Value(), ""})
       .diagnostics;
 }
 
 sdk::ReadResponse read_object(sdk::Provider& provider, const std::string& type,
                               const std::string& label, const Value& state) {
-  return provider.read(sdk::ReadRequest{type, address_of(type, label), state});
+  return provider.read(sdk::ReadRequest{type, address_of(type, label), state, ""});
 }
 
 diag::Diagnostics run_action(sdk::Provider& provider, const std::string& type,
@@ -1107,9 +1110,9 @@ TEST_CASE("sim load balancers: address, DNS name and updates") {
                                             with_entry(renamed_inputs, "port", Value(443)));
   CHECK_FALSE(port_plan.planned.contains_unknown());
 
-  sdk::ApplyResponse missing = provider.apply_change(
-      sdk::ApplyRequest{"sim.load_balancer", address_of("sim.load_balancer", "api"), renamed,
-                        with_entry(renamed_inputs, "subnets", strings({"sub-0001", "sub-0007"}))});
+  sdk::ApplyResponse missing = provider.apply_change(sdk::ApplyRequest{
+      "sim.load_balancer", address_of("sim.load_balancer", "api"), renamed,
+      with_entry(renamed_inputs, "subnets", strings({"sub-0001", "sub-0007"})), ""});
   REQUIRE(missing.diagnostics.has_errors());
   CHECK(contains_text(messages(missing.diagnostics), "subnet `sub-0007` does not exist"));
 
@@ -1387,8 +1390,9 @@ TEST_CASE("sim kubeconfig refuses paths outside the module directory") {
   configure(provider, dir.path);
   auto refused = [&](const std::string& path) {
     CAPTURE(path);
-    sdk::ApplyResponse r = provider.apply_change(sdk::ApplyRequest{
-        "sim.kubeconfig", address_of("sim.kubeconfig", "k"), Value(), kubeconfig(path.c_str())});
+    sdk::ApplyResponse r =
+        provider.apply_change(sdk::ApplyRequest{"sim.kubeconfig", address_of("sim.kubeconfig", "k"),
+                                                Value(), kubeconfig(path.c_str()), ""});
     REQUIRE(r.diagnostics.has_errors());
     CHECK(r.state.is_null());
     CHECK(contains_text(messages(r.diagnostics), "attribute `path` must stay below the module"));
@@ -1566,7 +1570,7 @@ TEST_CASE("sim cluster worlds are deterministic") {
   CHECK(one.first == two.first);
   CHECK(one.second == two.second);           // byte-identical worlds
   CHECK(ip_of(one.first[3]) == "10.3.0.2");  // the seed still picks the block of plain machines
-  CHECK(contains_text(one.second, "\"format_version\": 2"));
+  CHECK(contains_text(one.second, "\"format_version\": 3"));
 }
 
 TEST_CASE("sim reads version 1 worlds and upgrades them on the next write") {
@@ -1598,8 +1602,11 @@ TEST_CASE("sim reads version 1 worlds and upgrades them on the next write") {
   CHECK(world.counter() == 2);
   CHECK(world.counter("sim.network") == 1);
   CHECK(world.events().size() == 3);
+  // world.json alone is the whole world once the journal is folded (as when a provider closes).
+  diag::Diagnostics folded;
+  REQUIRE(sim::WorldStore(dir.path).fold(folded));
   const std::string text_now = read_text(dir.path + "/.kc/sim/world.json");
-  CHECK(contains_text(text_now, "\"format_version\": 2"));
+  CHECK(contains_text(text_now, "\"format_version\": 3"));
   CHECK(contains_text(text_now, "\"networks\""));
   CHECK_FALSE(contains_text(text_now, "\"subnets\""));  // kinds never used are left out
   CHECK((std::filesystem::status(dir.path + "/.kc/sim/world.json").permissions() &

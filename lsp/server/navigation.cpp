@@ -1,0 +1,375 @@
+// Finding expressions by position, and what the checker knows about them.
+#include "lsp/server/navigation.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace kc::lsp {
+namespace {
+
+std::string_view kind_word(sema::SymbolKind kind) {
+  switch (kind) {
+    case sema::SymbolKind::Import:
+      return "import";
+    case sema::SymbolKind::Let:
+      return "let";
+    case sema::SymbolKind::Param:
+      return "param";
+    case sema::SymbolKind::Export:
+      return "export";
+    case sema::SymbolKind::Output:
+      return "output";
+    case sema::SymbolKind::Fn:
+      return "fn";
+    case sema::SymbolKind::Type:
+      return "type";
+    case sema::SymbolKind::Enum:
+      return "enum";
+    case sema::SymbolKind::Schema:
+      return "schema";
+    case sema::SymbolKind::Unchecked:
+      return "declaration";
+  }
+  return "declaration";
+}
+
+// LSP SymbolKind numbers (3.17): Module 2, Class 5, Property 7, Field 8, Enum 10, Interface 11,
+// Function 12, Variable 13, Constant 14.
+int symbol_kind_number(sema::SymbolKind kind) {
+  switch (kind) {
+    case sema::SymbolKind::Import:
+      return 2;
+    case sema::SymbolKind::Let:
+      return 13;
+    case sema::SymbolKind::Param:
+      return 14;
+    case sema::SymbolKind::Export:
+      return 13;
+    case sema::SymbolKind::Output:
+      return 7;
+    case sema::SymbolKind::Fn:
+      return 12;
+    case sema::SymbolKind::Type:
+      return 11;
+    case sema::SymbolKind::Enum:
+      return 10;
+    case sema::SymbolKind::Schema:
+      return 5;
+    case sema::SymbolKind::Unchecked:
+      return 13;
+  }
+  return 13;
+}
+
+bool holds(source::Span span, uint32_t offset) {
+  return span.begin <= offset && offset <= span.end;
+}
+
+// The type of expression `expr` of file `at`, as KCL spells it; empty when unknown or an error
+// (already reported).
+std::string type_of(const sema::CheckedProgram& checked, const FileRef& at, ast::ExprId expr) {
+  const auto& types = checked.modules[at.module].expr_types;
+  if (at.file >= types.size() || expr.index >= types[at.file].size()) return {};
+  sema::TypeId type = types[at.file][expr.index];
+  if (checked.types.kind(type) == sema::TypeKind::Error) return {};
+  return checked.types.to_string(type);
+}
+
+const sema::Symbol* name_target(const sema::CheckedProgram& checked, const FileRef& at,
+                                ast::ExprId expr) {
+  const auto& names = checked.modules[at.module].names;
+  if (at.file >= names.size()) return nullptr;
+  auto it = names[at.file].find(expr.index);
+  if (it == names[at.file].end() || it->second.symbol < 0) return nullptr;
+  const sema::CheckedModule& module = checked.modules[it->second.module];
+  return &module.symbols[static_cast<size_t>(it->second.symbol)];
+}
+
+const std::string& declaration_doc(const sema::CheckedProgram& checked, uint32_t module,
+                                   const sema::Symbol& symbol) {
+  static const std::string kNone;
+  const sema::SourceModule& source = checked.source(module);
+  if (symbol.file >= source.files.size()) return kNone;
+  const ast::File& file = *source.files[symbol.file];
+  return symbol.decl < file.decls.size() ? file.decls[symbol.decl].doc : kNone;
+}
+
+// The module a symbol belongs to (symbols do not store it; find it by address).
+uint32_t module_of(const sema::CheckedProgram& checked, const sema::Symbol* symbol) {
+  for (uint32_t m = 0; m < checked.modules.size(); ++m) {
+    const auto& symbols = checked.modules[m].symbols;
+    if (!symbols.empty() && symbol >= &symbols.front() && symbol <= &symbols.back()) return m;
+  }
+  return 0;
+}
+
+// For `object.member`: the field of the schema the object's type names, if any.
+const sema::FieldInfo* member_field(const sema::CheckedProgram& checked, const FileRef& at,
+                                    const ast::Member& member) {
+  const auto& types = checked.modules[at.module].expr_types;
+  if (at.file >= types.size() || member.object.index >= types[at.file].size()) return nullptr;
+  const sema::SchemaInfo* schema =
+      checked.schema(checked.types.core(types[at.file][member.object.index]));
+  return schema ? schema->find_field(member.member.text) : nullptr;
+}
+
+// For `module.name` where `module` is an import: the imported module's symbol.
+const sema::Symbol* imported_symbol(const sema::CheckedProgram& checked, const FileRef& at,
+                                    const ast::Member& member) {
+  const sema::Symbol* import = name_target(checked, at, member.object);
+  if (import == nullptr || import->kind != sema::SymbolKind::Import || import->module < 0) {
+    return nullptr;
+  }
+  return checked.modules[static_cast<size_t>(import->module)].find(member.member.text);
+}
+
+std::string code_block(const std::string& text) {
+  return "```kcl\n" + text + "\n```";
+}
+
+std::string with_doc(std::string markdown, const std::string& doc) {
+  if (!doc.empty()) markdown += "\n\n" + doc;
+  return markdown;
+}
+
+std::string symbol_hover(const sema::CheckedProgram& checked, const sema::Symbol& symbol) {
+  std::string head = fmt::format("{} {}", kind_word(symbol.kind), symbol.name);
+  if (symbol.kind != sema::SymbolKind::Import && symbol.kind != sema::SymbolKind::Schema &&
+      symbol.kind != sema::SymbolKind::Enum) {
+    head += ": " + checked.types.to_string(symbol.type);
+  }
+  return with_doc(code_block(head), declaration_doc(checked, module_of(checked, &symbol), symbol));
+}
+
+std::string field_hover(const sema::CheckedProgram& checked, const sema::FieldInfo& field) {
+  std::string head = fmt::format("(field) {}: {}", field.name, checked.types.to_string(field.type));
+  if (field.required) head += "  # required";
+  std::string markdown = code_block(head);
+  if (field.deprecated) markdown += "\n\n**Deprecated:** " + *field.deprecated;
+  return with_doc(std::move(markdown), field.doc);
+}
+
+}  // namespace
+
+std::optional<FileRef> find_file(const Analysis& analysis, const std::string& path) {
+  const sema::CheckedProgram* checked = analysis.compilation->checked();
+  if (checked == nullptr) return std::nullopt;
+  for (uint32_t m = 0; m < checked->program->modules.size(); ++m) {
+    const auto& files = checked->program->modules[m].files;
+    for (uint32_t f = 0; f < files.size(); ++f) {
+      source::FileId id = files[f]->file;
+      if (id < analysis.paths.size() && analysis.paths[id] == path) return FileRef{m, f, files[f]};
+    }
+  }
+  return std::nullopt;
+}
+
+ast::ExprId expr_at(const ast::File& file, uint32_t offset) {
+  ast::ExprId best;
+  uint32_t best_size = UINT32_MAX;
+  for (uint32_t i = 0; i < file.exprs.size(); ++i) {
+    const source::Span& span = file.exprs[i].span;
+    if (!span.valid() || !holds(span, offset) || span.size() >= best_size) continue;
+    best = ast::ExprId{i};
+    best_size = span.size();
+  }
+  return best;
+}
+
+std::optional<HoverInfo> hover(const Analysis& analysis, const FileRef& at, uint32_t offset) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  ast::ExprId id = expr_at(*at.ast, offset);
+  if (!id.valid()) return std::nullopt;
+  const ast::Expr& expr = at.ast->expr(id);
+  const auto* member = std::get_if<ast::Member>(&expr.node);
+  if (const sema::Symbol* symbol = name_target(checked, at, id)) {
+    return HoverInfo{symbol_hover(checked, *symbol), member ? member->member.span : expr.span};
+  }
+  if (member != nullptr && holds(member->member.span, offset)) {
+    if (const sema::FieldInfo* field = member_field(checked, at, *member)) {
+      return HoverInfo{field_hover(checked, *field), member->member.span};
+    }
+    if (const sema::Symbol* symbol = imported_symbol(checked, at, *member)) {
+      return HoverInfo{symbol_hover(checked, *symbol), member->member.span};
+    }
+  }
+  std::string type = type_of(checked, at, id);
+  if (type.empty()) return std::nullopt;
+  return HoverInfo{code_block(type), expr.span};
+}
+
+std::optional<source::Span> definition(const Analysis& analysis, const FileRef& at,
+                                       uint32_t offset) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  ast::ExprId id = expr_at(*at.ast, offset);
+  if (!id.valid()) return std::nullopt;
+  const ast::Expr& expr = at.ast->expr(id);
+  if (const sema::Symbol* symbol = name_target(checked, at, id)) return symbol->span;
+  if (const auto* member = std::get_if<ast::Member>(&expr.node);
+      member != nullptr && holds(member->member.span, offset)) {
+    if (const sema::FieldInfo* field = member_field(checked, at, *member)) return field->span;
+    if (const sema::Symbol* symbol = imported_symbol(checked, at, *member)) return symbol->span;
+  }
+  return std::nullopt;
+}
+
+std::optional<SignatureInfo> signature_help(const Analysis& analysis, const FileRef& at,
+                                            uint32_t offset) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const source::SourceManager& sources = analysis.compilation->sources();
+  // The innermost call whose argument list holds the cursor.
+  const ast::Call* call = nullptr;
+  uint32_t call_size = UINT32_MAX;
+  ast::ExprId call_id;
+  for (uint32_t i = 0; i < at.ast->exprs.size(); ++i) {
+    const ast::Expr& expr = at.ast->exprs[i];
+    const auto* candidate = std::get_if<ast::Call>(&expr.node);
+    if (candidate == nullptr || !expr.span.valid() || expr.span.size() >= call_size) continue;
+    uint32_t open = at.ast->expr(candidate->callee).span.end;  // just before `(`
+    if (offset <= open || offset >= expr.span.end) continue;
+    call = candidate;
+    call_size = expr.span.size();
+    call_id = candidate->callee;
+  }
+  if (call == nullptr) return std::nullopt;
+  const sema::Symbol* fn = name_target(checked, at, call_id);
+  if (fn == nullptr || fn->kind != sema::SymbolKind::Fn) return std::nullopt;
+  uint32_t module = module_of(checked, fn);
+  const sema::SourceModule& source = checked.source(module);
+  if (fn->file >= source.files.size()) return std::nullopt;
+  const ast::File& file = *source.files[fn->file];
+  const auto* decl = std::get_if<ast::Fn>(&file.decls[fn->decl].node);
+  if (decl == nullptr) return std::nullopt;
+  const auto& signatures = checked.modules[module].functions;
+  auto typed = signatures.find(static_cast<uint32_t>(fn - &checked.modules[module].symbols[0]));
+
+  SignatureInfo info;
+  info.label = "fn " + fn->name + "(";
+  for (size_t p = 0; p < decl->params.size(); ++p) {
+    const ast::FnParam& param = decl->params[p];
+    if (p > 0) info.label += ", ";
+    uint32_t begin = static_cast<uint32_t>(info.label.size());
+    info.label += param.name.text;
+    if (typed != signatures.end() && p < typed->second.params.size()) {
+      info.label += ": " + checked.types.to_string(typed->second.params[p]);
+    }
+    if (param.default_value) {
+      info.label += " = " + std::string(sources.text(file.expr(*param.default_value).span));
+    }
+    info.parameters.emplace_back(begin, static_cast<uint32_t>(info.label.size()));
+  }
+  info.label += ")";
+  if (typed != signatures.end())
+    info.label += " -> " + checked.types.to_string(typed->second.result);
+  for (ast::ExprId arg : call->args) {
+    if (at.ast->expr(arg).span.end < offset) ++info.active;
+  }
+  if (!info.parameters.empty()) {
+    info.active =
+        std::min<uint32_t>(info.active, static_cast<uint32_t>(info.parameters.size()) - 1);
+  }
+  info.doc = file.decls[fn->decl].doc;
+  return info;
+}
+
+std::vector<TypeHint> type_hints(const Analysis& analysis, const FileRef& at, uint32_t begin,
+                                 uint32_t end) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  std::vector<TypeHint> hints;
+  for (const sema::Symbol& symbol : checked.modules[at.module].symbols) {
+    if (symbol.file != at.file || symbol.kind != sema::SymbolKind::Let) continue;
+    if (symbol.span.end < begin || symbol.span.begin > end) continue;
+    const auto* let = std::get_if<ast::Let>(&at.ast->decls[symbol.decl].node);
+    if (let == nullptr || let->type || checked.types.kind(symbol.type) == sema::TypeKind::Error) {
+      continue;
+    }
+    hints.push_back(TypeHint{symbol.span.end, ": " + checked.types.to_string(symbol.type)});
+  }
+  return hints;
+}
+
+std::vector<NamedSymbol> find_symbols(const Analysis& analysis, std::string_view query) {
+  auto lower = [](std::string_view text) {
+    std::string out(text);
+    for (char& c : out)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  std::string needle = lower(query);
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  std::vector<NamedSymbol> found;
+  for (uint32_t m = 0; m < checked.modules.size(); ++m) {
+    const std::string& module = checked.source(m).name;
+    if (module.rfind("std/", 0) == 0) continue;
+    for (const sema::Symbol& symbol : checked.modules[m].symbols) {
+      if (lower(symbol.name).find(needle) == std::string::npos) continue;
+      found.push_back(
+          NamedSymbol{symbol.name, module, symbol_kind_number(symbol.kind), symbol.span});
+    }
+  }
+  return found;
+}
+
+std::vector<ResourceLens> resource_lenses(const Analysis& analysis, const FileRef& at) {
+  std::vector<ResourceLens> lenses;
+  if (!analysis.desired || at.module != analysis.compilation->checked()->program->root) {
+    return lenses;
+  }
+  // Resources by the first segment of their address.
+  std::map<std::string, std::map<std::string, size_t>, std::less<>> owned;
+  for (const eval::DesiredResource& resource : analysis.desired->resources) {
+    size_t dot = resource.address.find('.');
+    if (dot == std::string::npos) continue;
+    ++owned[resource.address.substr(0, dot)][resource.type];
+  }
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  for (const sema::Symbol& symbol : checked.modules[at.module].symbols) {
+    if (symbol.file != at.file) continue;
+    auto it = owned.find(symbol.name);
+    if (it == owned.end()) continue;
+    ResourceLens lens;
+    lens.name = symbol.span;
+    for (const auto& [type, count] : it->second) {
+      lens.by_type.emplace_back(type, count);
+      lens.total += count;
+    }
+    std::stable_sort(lens.by_type.begin(), lens.by_type.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
+    lenses.push_back(std::move(lens));
+  }
+  return lenses;
+}
+
+std::vector<OutlineItem> outline(const Analysis& analysis, const FileRef& at) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const sema::CheckedModule& module = checked.modules[at.module];
+  std::vector<OutlineItem> items;
+  for (uint32_t s = 0; s < module.symbols.size(); ++s) {
+    const sema::Symbol& symbol = module.symbols[s];
+    if (symbol.file != at.file || symbol.decl >= at.ast->decls.size()) continue;
+    OutlineItem item;
+    item.name = symbol.name;
+    item.kind = symbol_kind_number(symbol.kind);
+    item.span = at.ast->decls[symbol.decl].span;
+    item.name_span = symbol.span;
+    item.detail = symbol.kind == sema::SymbolKind::Schema ||
+                          symbol.kind == sema::SymbolKind::Enum ||
+                          symbol.kind == sema::SymbolKind::Import
+                      ? std::string(kind_word(symbol.kind))
+                      : checked.types.to_string(symbol.type);
+    if (auto schema = module.schemas.find(s); schema != module.schemas.end()) {
+      for (const sema::FieldInfo& field : schema->second.fields) {
+        if (field.span.file != item.span.file || !holds(item.span, field.span.begin)) continue;
+        item.children.push_back(OutlineItem{
+            field.name, checked.types.to_string(field.type), 8, field.span, field.span, {}});
+      }
+    }
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+}  // namespace kc::lsp

@@ -1,0 +1,595 @@
+// Message dispatch, document sync, diagnostics and formatting.
+#include "lsp/server/server.h"
+
+#include <filesystem>
+
+#include "compiler/format/format.h"
+#include "lsp/server/analysis.h"
+#include "lsp/server/completion.h"
+#include "lsp/server/diagnostics_json.h"
+#include "lsp/server/folding.h"
+#include "lsp/server/navigation.h"
+#include "lsp/server/references.h"
+#include "lsp/server/semantic_tokens.h"
+#include "lsp/server/transport.h"
+#include "lsp/server/uri.h"
+
+namespace kc::lsp {
+namespace {
+
+// A malformed params object: reported to the client as InvalidParams (or `code`).
+struct BadParams {
+  std::string message;
+  int code = kInvalidParams;
+};
+
+const Json& member(const Json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key)) {
+    throw BadParams{std::string("missing `") + key + "`"};
+  }
+  return object.at(key);
+}
+
+std::string string_member(const Json& object, const char* key) {
+  const Json& value = member(object, key);
+  if (!value.is_string()) throw BadParams{std::string("`") + key + "` must be a string"};
+  return value.get<std::string>();
+}
+
+int64_t int_member(const Json& object, const char* key) {
+  const Json& value = member(object, key);
+  if (!value.is_number_integer()) throw BadParams{std::string("`") + key + "` must be an integer"};
+  return value.get<int64_t>();
+}
+
+Position position_of(const Json& json) {
+  return Position{static_cast<uint32_t>(int_member(json, "line")),
+                  static_cast<uint32_t>(int_member(json, "character"))};
+}
+
+// The absolute path of params.textDocument.uri.
+std::string document_path(const Json& params) {
+  std::string uri = string_member(member(params, "textDocument"), "uri");
+  std::optional<std::string> path = uri_to_path(uri);
+  if (!path) throw BadParams{"only file:// URIs are supported, not `" + uri + "`"};
+  return std::filesystem::path(*path).lexically_normal().string();
+}
+
+Json response(const Json& id, Json result) {
+  return Json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+Json error_response(const Json& id, int code, const std::string& message) {
+  return Json{{"jsonrpc", "2.0"}, {"id", id}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+Json notification(const std::string& method, Json params) {
+  return Json{{"jsonrpc", "2.0"}, {"method", method}, {"params", std::move(params)}};
+}
+
+}  // namespace
+
+std::string serialize(const Json& message) {
+  // Documents may hold invalid UTF-8, and messages quote them: replace, never throw.
+  return message.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+Server::Server(ServerOptions options, const sdk::SchemaSource& schemas)
+    : options_(std::move(options)), schemas_(schemas) {}
+
+std::vector<Json> Server::handle(std::string_view body) {
+  std::vector<Json> out;
+  Json message = Json::parse(body, nullptr, false);
+  if (message.is_discarded()) {
+    out.push_back(error_response(nullptr, kParseError, "the message is not valid JSON"));
+    return out;
+  }
+  if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) {
+    bool response = message.is_object() && message.contains("id") && !message.contains("method") &&
+                    (message.contains("result") || message.contains("error"));
+    if (response) return out;  // to a request of ours; the server sends none yet
+    Json id = message.is_object() && message.contains("id") ? message["id"] : Json(nullptr);
+    out.push_back(error_response(id, kInvalidRequest, "a message needs a string `method`"));
+    return out;
+  }
+  dispatch(message, out);
+  return out;
+}
+
+void Server::dispatch(const Json& message, std::vector<Json>& out) {
+  const std::string method = message["method"].get<std::string>();
+  const bool is_request = message.contains("id");
+  const Json id = is_request ? message["id"] : Json(nullptr);
+  const Json params = message.contains("params") ? message["params"] : Json::object();
+
+  if (method == "exit") {
+    exit_requested_ = true;
+    return;
+  }
+  if (!initialized_ && method != "initialize") {
+    if (is_request) {
+      out.push_back(error_response(id, kServerNotInitialized, "the server is not initialized"));
+    }
+    return;
+  }
+  if (shutdown_ && is_request) {
+    out.push_back(error_response(id, kInvalidRequest, "the server is shutting down"));
+    return;
+  }
+  try {
+    if (method == "initialize") {
+      out.push_back(response(id, initialize(params)));
+    } else if (method == "shutdown") {
+      shutdown_ = true;
+      out.push_back(response(id, nullptr));
+    } else if (method == "textDocument/didOpen") {
+      did_open(params, out);
+    } else if (method == "textDocument/didChange") {
+      did_change(params, out);
+    } else if (method == "textDocument/didClose") {
+      did_close(params, out);
+    } else if (method == "textDocument/formatting") {
+      out.push_back(response(id, formatting(params)));
+    } else if (method == "textDocument/hover") {
+      out.push_back(response(id, hover(params)));
+    } else if (method == "textDocument/definition") {
+      out.push_back(response(id, definition(params)));
+    } else if (method == "textDocument/documentSymbol") {
+      out.push_back(response(id, document_symbols(params)));
+    } else if (method == "textDocument/codeLens") {
+      out.push_back(response(id, code_lenses(params)));
+    } else if (method == "textDocument/completion") {
+      out.push_back(response(id, completion(params)));
+    } else if (method == "textDocument/semanticTokens/full") {
+      out.push_back(response(id, semantic_tokens_full(params)));
+    } else if (method == "textDocument/inlayHint") {
+      out.push_back(response(id, inlay_hints(params)));
+    } else if (method == "workspace/symbol") {
+      out.push_back(response(id, workspace_symbols(params)));
+    } else if (method == "textDocument/signatureHelp") {
+      out.push_back(response(id, signature(params)));
+    } else if (method == "textDocument/foldingRange") {
+      out.push_back(response(id, folding(params)));
+    } else if (method == "textDocument/codeAction") {
+      out.push_back(response(id, code_actions(params)));
+    } else if (method == "textDocument/references") {
+      out.push_back(response(id, find_references(params)));
+    } else if (method == "textDocument/prepareRename") {
+      out.push_back(response(id, prepare_rename(params)));
+    } else if (method == "textDocument/rename") {
+      out.push_back(response(id, rename(params)));
+    } else if (is_request) {
+      out.push_back(error_response(id, kMethodNotFound, "`" + method + "` is not supported"));
+    }
+    // Other notifications (initialized, didSave, $/cancelRequest, $/setTrace) need no answer.
+  } catch (const BadParams& bad) {
+    if (is_request) out.push_back(error_response(id, bad.code, bad.message));
+  } catch (const Json::exception& e) {
+    if (is_request) out.push_back(error_response(id, kInvalidParams, e.what()));
+  }
+}
+
+Json Server::initialize(const Json& params) {
+  initialized_ = true;
+  // UTF-8 when the client offers it (no conversion of offsets), else the mandatory UTF-16.
+  encoding_ = PositionEncoding::Utf16;
+  if (params.contains("capabilities")) {
+    const Json& general = params["capabilities"].value("general", Json::object());
+    for (const Json& offered : general.value("positionEncodings", Json::array())) {
+      if (offered == "utf-8") encoding_ = PositionEncoding::Utf8;
+    }
+  }
+  Json capabilities = {
+      {"positionEncoding", encoding_name(encoding_)},
+      {"textDocumentSync",
+       {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
+      {"documentFormattingProvider", true},
+      {"hoverProvider", true},
+      {"definitionProvider", true},
+      {"documentSymbolProvider", true},
+      {"referencesProvider", true},
+      {"foldingRangeProvider", true},
+      {"inlayHintProvider", true},
+      {"codeLensProvider", {{"resolveProvider", false}}},
+      {"completionProvider", {{"triggerCharacters", {"."}}}},
+      {"semanticTokensProvider",
+       {{"legend",
+         {{"tokenTypes", semantic_token_types()}, {"tokenModifiers", semantic_token_modifiers()}}},
+        {"full", true}}},
+      {"workspaceSymbolProvider", true},
+      {"signatureHelpProvider", {{"triggerCharacters", {"(", ","}}}},
+      {"codeActionProvider", {{"codeActionKinds", {"quickfix"}}}},
+      {"renameProvider", {{"prepareProvider", true}}},
+  };
+  return Json{{"capabilities", capabilities},
+              {"serverInfo", {{"name", "kc"}, {"version", options_.version}}}};
+}
+
+void Server::did_open(const Json& params, std::vector<Json>& out) {
+  const Json& item = member(params, "textDocument");
+  Document document;
+  document.path = document_path(params);
+  document.uri = string_member(item, "uri");
+  document.version = int_member(item, "version");
+  document.text = string_member(item, "text");
+  std::string path = document.path;
+  documents_.open(std::move(document));
+  publish_module_diagnostics(path, out);
+}
+
+void Server::did_change(const Json& params, std::vector<Json>& out) {
+  std::string path = document_path(params);
+  int64_t version = int_member(member(params, "textDocument"), "version");
+  std::vector<TextChange> changes;
+  for (const Json& entry : member(params, "contentChanges")) {
+    TextChange change;
+    change.text = string_member(entry, "text");
+    if (entry.contains("range")) {
+      change.whole = false;
+      change.start = position_of(member(entry["range"], "start"));
+      change.end = position_of(member(entry["range"], "end"));
+    }
+    changes.push_back(std::move(change));
+  }
+  if (documents_.change(path, version, changes, encoding_)) publish_module_diagnostics(path, out);
+}
+
+void Server::did_close(const Json& params, std::vector<Json>& out) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return;
+  std::string uri = document->uri;
+  documents_.close(path);
+  // A closed file's problems are no longer the editor's to show.
+  out.push_back(notification("textDocument/publishDiagnostics",
+                             {{"uri", uri}, {"diagnostics", Json::array()}}));
+  publish_module_diagnostics(path, out);
+}
+
+const Analysis& Server::analysis_for(const std::string& path) {
+  std::string module_dir = std::filesystem::path(path).parent_path().string();
+  auto it = analyses_.find(module_dir);
+  if (it == analyses_.end()) {
+    AnalysisInputs inputs{&fs_, &schemas_, &options_.stdlib_dirs};
+    auto analysis = std::make_shared<const Analysis>(analyze_module(module_dir, inputs));
+    if (analysis->compilation->checked() != nullptr) last_checked_[module_dir] = analysis;
+    it = analyses_.emplace(module_dir, std::move(analysis)).first;
+  }
+  return *it->second;
+}
+
+void Server::publish_module_diagnostics(const std::string& path, std::vector<Json>& out) {
+  std::string module_dir = std::filesystem::path(path).parent_path().string();
+  analyses_.erase(module_dir);  // its documents changed
+  const Analysis& analysis = analysis_for(path);
+  std::map<std::string, Json> by_path = diagnostics_by_path(analysis, encoding_);
+  for (const auto& [open_path, document] : documents_.all()) {
+    if (std::filesystem::path(open_path).parent_path().string() != module_dir) continue;
+    auto it = by_path.find(open_path);
+    Json list = it == by_path.end() ? Json::array() : it->second;
+    out.push_back(notification(
+        "textDocument/publishDiagnostics",
+        {{"uri", document.uri}, {"version", document.version}, {"diagnostics", std::move(list)}}));
+  }
+}
+
+Json Server::formatting(const Json& params) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return nullptr;
+  source::SourceManager sources;
+  source::FileId file = sources.add(path, document->text);
+  format::FormatResult result = format::format_file(sources, file);
+  if (!result.ok) return nullptr;  // syntax errors: the diagnostics already say where
+  if (!result.changed) return Json::array();
+  LineIndex index(document->text);
+  Position end = index.position(static_cast<uint32_t>(document->text.size()), encoding_);
+  Json range = {{"start", {{"line", 0}, {"character", 0}}},
+                {"end", {{"line", end.line}, {"character", end.character}}}};
+  return Json::array({{{"range", range}, {"newText", result.text}}});
+}
+
+std::optional<Server::Cursor> Server::cursor(const Json& params) {
+  std::string path = document_path(params);
+  Position position = position_of(member(params, "position"));
+  const Analysis& analysis = analysis_for(path);
+  std::optional<FileRef> file = find_file(analysis, path);
+  if (!file) return std::nullopt;
+  const source::SourceManager& sources = analysis.compilation->sources();
+  uint32_t offset = LineIndex(sources.file(file->ast->file).text()).offset(position, encoding_);
+  return Cursor{analysis, *file, offset};
+}
+
+Json Server::hover(const Json& params) {
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  const Analysis& analysis = at->analysis;
+  std::optional<HoverInfo> info = lsp::hover(analysis, at->file, at->offset);
+  if (!info) return nullptr;
+  Json location = LspConverter(analysis, encoding_).location(info->span);
+  Json result = {{"contents", {{"kind", "markdown"}, {"value", info->markdown}}}};
+  if (!location.is_null()) result["range"] = location["range"];
+  return result;
+}
+
+Json Server::definition(const Json& params) {
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  const Analysis& analysis = at->analysis;
+  std::optional<source::Span> target = lsp::definition(analysis, at->file, at->offset);
+  return target ? LspConverter(analysis, encoding_).location(*target) : Json(nullptr);
+}
+
+Json Server::document_symbols(const Json& params) {
+  std::string path = document_path(params);
+  const Analysis& analysis = analysis_for(path);
+  std::optional<FileRef> file = find_file(analysis, path);
+  if (!file) return Json::array();
+  LspConverter convert(analysis, encoding_);
+  auto to_json = [&](const OutlineItem& item, auto& self) -> Json {
+    Json children = Json::array();
+    for (const OutlineItem& child : item.children)
+      children.push_back(self(child, self));
+    return Json{{"name", item.name},
+                {"detail", item.detail},
+                {"kind", item.kind},
+                {"range", convert.range(item.span)},
+                {"selectionRange", convert.range(item.name_span)},
+                {"children", std::move(children)}};
+  };
+  Json symbols = Json::array();
+  for (const OutlineItem& item : outline(analysis, *file))
+    symbols.push_back(to_json(item, to_json));
+  return symbols;
+}
+
+Json Server::find_references(const Json& params) {
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  const Analysis& analysis = at->analysis;
+  std::optional<SymbolAt> symbol = symbol_at(analysis, at->file, at->offset);
+  if (!symbol) return nullptr;
+  bool declaration = params.value("context", Json::object()).value("includeDeclaration", false);
+  Json locations = Json::array();
+  LspConverter convert(analysis, encoding_);
+  for (const source::Span& span : references(analysis, symbol->id, declaration))
+    locations.push_back(convert.location(span));
+  return locations;
+}
+
+namespace {
+
+// The symbol at `offset` if the user may rename it: declared in the user's modules (not the
+// standard library), and spelled out where it is declared (an import without `as` takes its name
+// from its path). Otherwise throws RequestFailed with the reason.
+SymbolAt rename_target(const Analysis& analysis, const FileRef& file, uint32_t offset) {
+  std::optional<SymbolAt> symbol = symbol_at(analysis, file, offset);
+  if (!symbol) throw BadParams{"there is no name to rename here", kRequestFailed};
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const std::string& module = checked.source(symbol->id.module).name;
+  if (module.rfind("std/", 0) == 0) {
+    throw BadParams{"`" + symbol_name(analysis, symbol->id) +
+                        "` belongs to the standard library (" + module + ") and cannot be renamed",
+                    kRequestFailed};
+  }
+  const sema::Symbol& declared = checked.modules[symbol->id.module].symbols[symbol->id.symbol];
+  if (analysis.compilation->sources().text(declared.span) != declared.name) {
+    throw BadParams{
+        "`" + declared.name + "` is named by its import path; add `as NAME` to rename it",
+        kRequestFailed};
+  }
+  return *symbol;
+}
+
+}  // namespace
+
+Json Server::prepare_rename(const Json& params) {
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  const Analysis& analysis = at->analysis;
+  SymbolAt symbol = rename_target(analysis, at->file, at->offset);
+  return Json{{"range", LspConverter(analysis, encoding_).range(symbol.name)},
+              {"placeholder", symbol_name(analysis, symbol.id)}};
+}
+
+Json Server::rename(const Json& params) {
+  std::string new_name = string_member(params, "newName");
+  if (!is_identifier(new_name)) {
+    throw BadParams{"`" + new_name + "` is not a name (a keyword, or not one identifier)",
+                    kRequestFailed};
+  }
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  const Analysis& analysis = at->analysis;
+  SymbolAt symbol = rename_target(analysis, at->file, at->offset);
+  Json changes = Json::object();
+  LspConverter convert(analysis, encoding_);
+  for (const source::Span& span : references(analysis, symbol.id, true)) {
+    Json location = convert.location(span);
+    if (location.is_null()) continue;
+    Json& edits = changes[location["uri"].get<std::string>()];
+    if (edits.is_null()) edits = Json::array();
+    edits.push_back({{"range", location["range"]}, {"newText", new_name}});
+  }
+  return Json{{"changes", std::move(changes)}};
+}
+
+Json Server::code_lenses(const Json& params) {
+  std::string path = document_path(params);
+  const Analysis& analysis = analysis_for(path);
+  std::optional<FileRef> file = find_file(analysis, path);
+  Json lenses = Json::array();
+  if (!file) return lenses;
+  LspConverter convert(analysis, encoding_);
+  for (const ResourceLens& lens : resource_lenses(analysis, *file)) {
+    std::string title = std::to_string(lens.total) + (lens.total == 1 ? " resource" : " resources");
+    std::string parts;
+    for (const auto& [type, count] : lens.by_type)
+      parts += (parts.empty() ? "" : ", ") + std::to_string(count) + " " + type;
+    title += " (" + parts + ")";
+    // No command: the lens only informs (editors show a title without one as plain text).
+    lenses.push_back(
+        {{"range", convert.range(lens.name)}, {"command", {{"title", title}, {"command", ""}}}});
+  }
+  return lenses;
+}
+
+Json Server::completion(const Json& params) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return Json::array();
+  analysis_for(path);  // refreshes last_checked_ when the current text checks
+  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
+  CompletionContext context;
+  context.text = document->text;
+  context.offset =
+      LineIndex(document->text).offset(position_of(member(params, "position")), encoding_);
+  context.analysis = last == last_checked_.end() ? nullptr : last->second.get();
+  context.schemas = &schemas_;
+  Json items = Json::array();
+  for (const CompletionItem& item : complete(context)) {
+    Json entry = {{"label", item.label}, {"kind", item.kind}};
+    if (!item.detail.empty()) entry["detail"] = item.detail;
+    if (!item.doc.empty()) entry["documentation"] = {{"kind", "markdown"}, {"value", item.doc}};
+    if (!item.insert.empty()) entry["insertText"] = item.insert;
+    if (item.snippet) entry["insertTextFormat"] = 2;
+    items.push_back(std::move(entry));
+  }
+  return Json{{"isIncomplete", false}, {"items", std::move(items)}};
+}
+
+Json Server::semantic_tokens_full(const Json& params) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return nullptr;
+  const Analysis& analysis = analysis_for(path);
+  std::optional<FileRef> file = find_file(analysis, path);
+  return Json{{"data", semantic_tokens(document->text, &analysis, file, encoding_)}};
+}
+
+Json Server::inlay_hints(const Json& params) {
+  std::string path = document_path(params);
+  const Analysis& analysis = analysis_for(path);
+  std::optional<FileRef> file = find_file(analysis, path);
+  if (!file) return Json::array();
+  LineIndex index(analysis.compilation->sources().file(file->ast->file).text());
+  const Json& range = member(params, "range");
+  uint32_t begin = index.offset(position_of(member(range, "start")), encoding_);
+  uint32_t end = index.offset(position_of(member(range, "end")), encoding_);
+  Json hints = Json::array();
+  for (const TypeHint& hint : type_hints(analysis, *file, begin, end)) {
+    Position at = index.position(hint.offset, encoding_);
+    hints.push_back({{"position", {{"line", at.line}, {"character", at.character}}},
+                     {"label", hint.label},
+                     {"kind", 1}});  // InlayHintKind.Type
+  }
+  return hints;
+}
+
+// The symbols whose names contain the query, from the modules of the open documents (each module,
+// and each declaration reached through several, once).
+Json Server::workspace_symbols(const Json& params) {
+  std::string query = params.value("query", "");
+  std::set<std::string> modules;
+  std::vector<std::string> paths;
+  for (const auto& [path, document] : documents_.all()) {
+    if (modules.insert(std::filesystem::path(path).parent_path().string()).second) {
+      paths.push_back(path);
+    }
+  }
+  Json symbols = Json::array();
+  std::set<std::pair<std::string, uint32_t>> seen;  // (file path, offset): modules share imports
+  for (const std::string& path : paths) {
+    const Analysis& analysis = analysis_for(path);
+    if (analysis.compilation->checked() == nullptr) continue;
+    LspConverter convert(analysis, encoding_);
+    for (const NamedSymbol& symbol : find_symbols(analysis, query)) {
+      if (!seen.emplace(analysis.paths[symbol.span.file], symbol.span.begin).second) continue;
+      symbols.push_back({{"name", symbol.name},
+                         {"kind", symbol.kind},
+                         {"containerName", symbol.container},
+                         {"location", convert.location(symbol.span)}});
+    }
+  }
+  return symbols;
+}
+
+Json Server::signature(const Json& params) {
+  std::optional<Cursor> at = cursor(params);
+  if (!at) return nullptr;
+  std::optional<SignatureInfo> info = signature_help(at->analysis, at->file, at->offset);
+  if (!info) return nullptr;
+  // Parameter offsets count UTF-16 units unless UTF-8 was agreed.
+  LineIndex label(info->label);
+  Json parameters = Json::array();
+  for (const auto& [begin, end] : info->parameters) {
+    parameters.push_back(
+        {{"label",
+          {label.position(begin, encoding_).character, label.position(end, encoding_).character}}});
+  }
+  Json signature = {{"label", info->label}, {"parameters", std::move(parameters)}};
+  if (!info->doc.empty()) signature["documentation"] = {{"kind", "markdown"}, {"value", info->doc}};
+  return Json{{"signatures", Json::array({signature})},
+              {"activeSignature", 0},
+              {"activeParameter", info->active}};
+}
+
+Json Server::folding(const Json& params) {
+  const Document* document = documents_.find(document_path(params));
+  if (document == nullptr) return nullptr;
+  Json ranges = Json::array();
+  for (const FoldingRange& range : folding_ranges(document->text)) {
+    Json entry = {{"startLine", range.start_line}, {"endLine", range.end_line}};
+    if (range.comment) entry["kind"] = "comment";
+    ranges.push_back(std::move(entry));
+  }
+  return ranges;
+}
+
+Json Server::code_actions(const Json& params) {
+  std::string path = document_path(params);
+  const Analysis& analysis = analysis_for(path);
+  const source::SourceManager& sources = analysis.compilation->sources();
+  source::FileId file = source::kNoFile;
+  for (source::FileId id = 0; id < analysis.paths.size(); ++id) {
+    if (analysis.paths[id] == path) file = id;
+  }
+  Json actions = Json::array();
+  if (file == source::kNoFile) return actions;
+  const Json& range = member(params, "range");
+  LineIndex index(sources.file(file).text());
+  uint32_t begin = index.offset(position_of(member(range, "start")), encoding_);
+  uint32_t end = index.offset(position_of(member(range, "end")), encoding_);
+  LspConverter convert(analysis, encoding_);
+  for (const diag::Diagnostic& d : analysis.diagnostics.all()) {
+    if (d.span.file != file || d.span.end < begin || d.span.begin > end) continue;
+    for (const diag::Fix& fix : d.fixes) {
+      Json location = convert.location(fix.span);
+      if (location.is_null()) continue;
+      Json edit = {{"range", location["range"]}, {"newText", fix.replacement}};
+      actions.push_back({{"title", fix.message},
+                         {"kind", "quickfix"},
+                         {"diagnostics", Json::array({convert.diagnostic(d)})},
+                         {"isPreferred", d.fixes.size() == 1},
+                         {"edit", {{"changes", {{location["uri"].get<std::string>(), {edit}}}}}}});
+    }
+  }
+  return actions;
+}
+
+int run_server(Server& server, std::istream& in, std::ostream& out) {
+  while (!server.exit_requested()) {
+    ReadResult read = read_message(in);
+    if (read.status == ReadStatus::End) break;
+    if (read.status == ReadStatus::Malformed) {
+      // The framing is lost: nothing after this can be trusted to start a message.
+      write_message(out, serialize(error_response(nullptr, kParseError, read.error)));
+      return 1;
+    }
+    for (const Json& message : server.handle(read.body))
+      write_message(out, serialize(message));
+  }
+  return server.exit_code();
+}
+
+}  // namespace kc::lsp
