@@ -16,14 +16,20 @@ void add_lsp_command(CLI::App& app, int& exit_code) {
   static bool stdio = true;
   command->add_flag("--stdio", stdio,
                     "Talk over standard input and output (the default and only way)");
+  static bool synchronous = false;
+  command->add_flag("--sync", synchronous,
+                    "Handle one message at a time and publish diagnostics at once, without "
+                    "debouncing or cancellation (deterministic output, for tests)");
   command->callback([&exit_code] {
     std::ios::sync_with_stdio(false);
     providers::BuiltinProviders providers;
     lsp::ServerOptions options;
     options.stdlib_dirs = stdlib_dirs();
     options.version = KC_VERSION;
+    // Diagnostics wait this long after a keystroke for the next one.
+    if (!synchronous) options.debounce = std::chrono::milliseconds(150);
     lsp::Server server(std::move(options), providers);
-    exit_code = lsp::run_server(server, std::cin, std::cout);
+    exit_code = lsp::run_server(server, std::cin, std::cout, synchronous);
   });
 }
 

@@ -1,8 +1,8 @@
 // `kc sim ...`: look at and tamper with the `sim` provider's simulated cloud of a module — show its
 // objects and event log, make changes behind kc's back (kill a machine, drift an attribute, block a
 // drain, inject a failure) and check a finished rollout against the event log (check-rollout).
-// Every command works on <module>/.kc/sim/world.json under the world's lock; none touches the
-// state.
+// Every command works on <module>/.kc/sim/ (world.json and its journal) under the world's lock;
+// none touches the state.
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -325,13 +325,7 @@ void add_sim_command(CLI::App& app, int& exit_code) {
             for (const sim::SimEvent& event : world->events()) {
               if (event.seq <= *since) continue;
               if (*json) {
-                Json entry{{"seq", event.seq}};
-                if (event.run > 0) entry["run"] = event.run;
-                if (!event.address.empty()) entry["address"] = event.address;
-                entry["kind"] = event.kind;
-                entry["id"] = event.id;
-                entry["details"] = event.details;
-                list.push_back(std::move(entry));
+                list.push_back(sim::event_json(event));
               } else {
                 std::cout << fmt::format("{:>5} {} {}{}  {}\n", event.seq, event.kind, event.id,
                                          event.address.empty() ? "" : " " + event.address,

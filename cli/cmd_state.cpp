@@ -74,6 +74,12 @@ void add_list(CLI::App& parent, int& exit_code) {
         if (std::string_view(pending.address).substr(0, prefix->size()) == *prefix)
           std::cout << pending.address << " (pending create)\n";
       }
+      // Old objects of replacements whose delete has not succeeded; the next apply deletes them.
+      for (const state::DeposedObject& deposed : loaded->deposed) {
+        const std::string& address = deposed.resource.address;
+        if (std::string_view(address).substr(0, prefix->size()) == *prefix)
+          std::cout << address << " (deposed object " << deposed.key << ")\n";
+      }
     }
     exit_code = session.finish();
   });

@@ -9,6 +9,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libfmt-dev libcli11-dev
   libcurl4-openssl-dev libssl-dev doctest-dev
   python3 pre-commit
+  neovim
 )
 
 missing=()

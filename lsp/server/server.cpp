@@ -1,7 +1,13 @@
 // Message dispatch, document sync, diagnostics and formatting.
 #include "lsp/server/server.h"
 
+#include <condition_variable>
+#include <deque>
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <thread>
 
 #include "compiler/format/format.h"
 #include "lsp/server/analysis.h"
@@ -78,12 +84,15 @@ Server::Server(ServerOptions options, const sdk::SchemaSource& schemas)
     : options_(std::move(options)), schemas_(schemas) {}
 
 std::vector<Json> Server::handle(std::string_view body) {
-  std::vector<Json> out;
   Json message = Json::parse(body, nullptr, false);
   if (message.is_discarded()) {
-    out.push_back(error_response(nullptr, kParseError, "the message is not valid JSON"));
-    return out;
+    return {error_response(nullptr, kParseError, "the message is not valid JSON")};
   }
+  return handle_message(message);
+}
+
+std::vector<Json> Server::handle_message(const Json& message) {
+  std::vector<Json> out;
   if (!message.is_object() || !message.contains("method") || !message["method"].is_string()) {
     bool response = message.is_object() && message.contains("id") && !message.contains("method") &&
                     (message.contains("result") || message.contains("error"));
@@ -214,7 +223,7 @@ void Server::did_open(const Json& params, std::vector<Json>& out) {
   document.text = string_member(item, "text");
   std::string path = document.path;
   documents_.open(std::move(document));
-  publish_module_diagnostics(path, out);
+  module_changed(path, out, true);
 }
 
 void Server::did_change(const Json& params, std::vector<Json>& out) {
@@ -231,7 +240,7 @@ void Server::did_change(const Json& params, std::vector<Json>& out) {
     }
     changes.push_back(std::move(change));
   }
-  if (documents_.change(path, version, changes, encoding_)) publish_module_diagnostics(path, out);
+  if (documents_.change(path, version, changes, encoding_)) module_changed(path, out);
 }
 
 void Server::did_close(const Json& params, std::vector<Json>& out) {
@@ -243,7 +252,7 @@ void Server::did_close(const Json& params, std::vector<Json>& out) {
   // A closed file's problems are no longer the editor's to show.
   out.push_back(notification("textDocument/publishDiagnostics",
                              {{"uri", uri}, {"diagnostics", Json::array()}}));
-  publish_module_diagnostics(path, out);
+  module_changed(path, out);
 }
 
 const Analysis& Server::analysis_for(const std::string& path) {
@@ -258,9 +267,40 @@ const Analysis& Server::analysis_for(const std::string& path) {
   return *it->second;
 }
 
+void Server::module_changed(const std::string& path, std::vector<Json>& out, bool now) {
+  std::string module_dir = std::filesystem::path(path).parent_path().string();
+  analyses_.erase(module_dir);
+  if (options_.debounce.count() == 0) {
+    publish_module_diagnostics(path, out);
+  } else {
+    pending_[module_dir] = {path, Clock::now() + (now ? Clock::duration{} : options_.debounce)};
+  }
+}
+
+std::optional<Server::Clock::time_point> Server::next_due() const {
+  std::optional<Clock::time_point> due;
+  for (const auto& [dir, entry] : pending_) {
+    if (!due || entry.second < *due) due = entry.second;
+  }
+  return due;
+}
+
+std::vector<Json> Server::publish_due(Clock::time_point now) {
+  std::vector<Json> out;
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (it->second.second > now) {
+      ++it;
+      continue;
+    }
+    std::string path = it->second.first;
+    it = pending_.erase(it);
+    publish_module_diagnostics(path, out);
+  }
+  return out;
+}
+
 void Server::publish_module_diagnostics(const std::string& path, std::vector<Json>& out) {
   std::string module_dir = std::filesystem::path(path).parent_path().string();
-  analyses_.erase(module_dir);  // its documents changed
   const Analysis& analysis = analysis_for(path);
   std::map<std::string, Json> by_path = diagnostics_by_path(analysis, encoding_);
   for (const auto& [open_path, document] : documents_.all()) {
@@ -577,7 +617,38 @@ Json Server::code_actions(const Json& params) {
   return actions;
 }
 
-int run_server(Server& server, std::istream& in, std::ostream& out) {
+namespace {
+
+// What the reader thread hands the worker.
+struct Inbox {
+  std::mutex mutex;
+  std::condition_variable ready;
+  std::deque<std::pair<ReadResult, Json>> messages;  // in arrival order, parsed once
+  std::set<std::string> cancelled;                   // ids (as JSON text) the client cancelled
+};
+
+std::string document_uri_of(const Json& message) {
+  if (!message.is_object() || !message.contains("params")) return {};
+  const Json& params = message["params"];
+  if (!params.is_object() || !params.contains("textDocument")) return {};
+  const Json& document = params["textDocument"];
+  return document.is_object() && document.contains("uri") && document["uri"].is_string()
+             ? document["uri"].get<std::string>()
+             : std::string();
+}
+
+// Whether the queue holds a change of `uri` made after the request now taken.
+bool edited_later(const Inbox& inbox, const std::string& uri) {
+  for (const auto& [read, message] : inbox.messages) {
+    if (message.is_object() && message.value("method", "") == "textDocument/didChange" &&
+        document_uri_of(message) == uri) {
+      return true;
+    }
+  }
+  return false;
+}
+
+int run_synchronously(Server& server, std::istream& in, std::ostream& out) {
   while (!server.exit_requested()) {
     ReadResult read = read_message(in);
     if (read.status == ReadStatus::End) break;
@@ -588,6 +659,95 @@ int run_server(Server& server, std::istream& in, std::ostream& out) {
     }
     for (const Json& message : server.handle(read.body))
       write_message(out, serialize(message));
+  }
+  return server.exit_code();
+}
+
+}  // namespace
+
+int run_server(Server& server, std::istream& in, std::ostream& out, bool synchronous) {
+  if (synchronous) return run_synchronously(server, in, out);
+  auto inbox = std::make_shared<Inbox>();
+  // Detached: after `exit` the process ends while it may still wait for input that never comes.
+  std::thread([inbox, &in] {
+    while (true) {
+      ReadResult read = read_message(in);
+      Json message;
+      if (read.status == ReadStatus::Message) message = Json::parse(read.body, nullptr, false);
+      std::lock_guard lock(inbox->mutex);
+      if (message.is_object() && message.value("method", "") == "$/cancelRequest" &&
+          message.contains("params") && message["params"].is_object() &&
+          message["params"].contains("id")) {
+        inbox->cancelled.insert(message["params"]["id"].dump());
+        continue;
+      }
+      bool last = read.status != ReadStatus::Message;
+      inbox->messages.emplace_back(std::move(read), std::move(message));
+      inbox->ready.notify_one();
+      if (last) return;
+    }
+  }).detach();
+
+  auto send = [&out](const std::vector<Json>& messages) {
+    for (const Json& message : messages)
+      write_message(out, serialize(message));
+  };
+  while (!server.exit_requested()) {
+    std::unique_lock lock(inbox->mutex);
+    std::optional<Server::Clock::time_point> due = server.next_due();
+    auto has_message = [&] { return !inbox->messages.empty(); };
+    if (due) {
+      inbox->ready.wait_until(lock, *due, has_message);
+    } else {
+      inbox->ready.wait(lock, has_message);
+    }
+    if (inbox->messages.empty()) {  // only the debounce expired
+      lock.unlock();
+      send(server.publish_due(Server::Clock::now()));
+      continue;
+    }
+    auto [read, message] = std::move(inbox->messages.front());
+    inbox->messages.pop_front();
+    bool request = read.status == ReadStatus::Message && message.is_object() &&
+                   message.contains("id") && message.contains("method");
+    // A cancelled request, or one about a document with a newer edit queued, is answered with an
+    // error instead of its result: checked before the work and again after it, since the client
+    // may cancel or type while the worker computes.
+    auto overtaken = [&]() -> Json {
+      if (!request) return nullptr;
+      if (inbox->cancelled.erase(message["id"].dump()) > 0) {
+        return error_response(message["id"], kRequestCancelled, "cancelled by the client");
+      }
+      std::string uri = document_uri_of(message);
+      if (!uri.empty() && edited_later(*inbox, uri)) {
+        return error_response(message["id"], kContentModified,
+                              "the document changed before the request was answered");
+      }
+      return nullptr;
+    };
+    Json early = overtaken();
+    lock.unlock();
+    if (read.status == ReadStatus::End) break;
+    if (read.status == ReadStatus::Malformed) {
+      write_message(out, serialize(error_response(nullptr, kParseError, read.error)));
+      return 1;
+    }
+    if (!early.is_null()) {
+      send({early});
+      continue;
+    }
+    std::vector<Json> answers =
+        message.is_discarded() ? server.handle(read.body) : server.handle_message(message);
+    if (request) {
+      std::lock_guard again(inbox->mutex);
+      Json late = overtaken();
+      if (!late.is_null()) {
+        for (Json& answer : answers) {
+          if (answer.contains("id") && answer["id"] == message["id"]) answer = late;
+        }
+      }
+    }
+    send(answers);
   }
   return server.exit_code();
 }

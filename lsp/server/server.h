@@ -3,6 +3,7 @@
 // stream, so tests drive it directly and `run_server` (below) puts it on stdin/stdout.
 #pragma once
 
+#include <chrono>
 #include <istream>
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ using Json = nlohmann::json;
 struct ServerOptions {
   std::vector<std::string> stdlib_dirs;  // searched for `std/...` imports and lint data tables
   std::string version;                   // reported in serverInfo
+  // How long diagnostics wait after a change for the next one (typing). Zero: they are published
+  // within the handling of the message that changed the module (the synchronous mode of tests).
+  std::chrono::milliseconds debounce{0};
 };
 
 // JSON-RPC and LSP error codes the server sends.
@@ -38,15 +42,26 @@ enum ErrorCode : int {
   kInvalidParams = -32602,
   kServerNotInitialized = -32002,
   kRequestFailed = -32803,
+  kRequestCancelled = -32800,
+  kContentModified = -32801,
 };
 
 class Server {
  public:
   Server(ServerOptions options, const sdk::SchemaSource& schemas);
 
+  using Clock = std::chrono::steady_clock;
+
   // Handles one message body. Every request gets exactly one response; malformed input gets an
   // error response, never an exception.
   std::vector<Json> handle(std::string_view body);
+  // The same for a message already parsed.
+  std::vector<Json> handle_message(const Json& message);
+
+  // With a debounce: when the earliest waiting diagnostics are due, and the publications of those
+  // due by `now`.
+  std::optional<Clock::time_point> next_due() const;
+  std::vector<Json> publish_due(Clock::time_point now);
 
   bool exit_requested() const { return exit_requested_; }
   // 0 when `shutdown` came before `exit`, 1 otherwise (LSP 3.17, "exit").
@@ -73,6 +88,9 @@ class Server {
   Json code_actions(const Json& params);
   Json prepare_rename(const Json& params);
   Json rename(const Json& params);
+  // A document of the module holding `path` changed: drops its analysis and publishes new
+  // diagnostics now (no debounce, or `now`) or once the debounce has passed.
+  void module_changed(const std::string& path, std::vector<Json>& out, bool now = false);
   // Compiles the module holding `path` and publishes diagnostics for its open documents.
   void publish_module_diagnostics(const std::string& path, std::vector<Json>& out);
   // The analysis of the module holding `path`, compiled now unless one is cached from the last
@@ -95,6 +113,8 @@ class Server {
   // changes), and the last one that checked (what completion reads while the text does not).
   std::map<std::string, std::shared_ptr<const Analysis>> analyses_;
   std::map<std::string, std::shared_ptr<const Analysis>> last_checked_;
+  // Modules whose diagnostics wait for the debounce: directory -> (a document in it, when due).
+  std::map<std::string, std::pair<std::string, Clock::time_point>> pending_;
   PositionEncoding encoding_ = PositionEncoding::Utf16;
   bool initialized_ = false;
   bool shutdown_ = false;
@@ -106,6 +126,11 @@ std::string serialize(const Json& message);
 
 // Reads framed messages from `in` and writes the server's answers to `out` until `exit` or the end
 // of the input. Returns the process exit code.
-int run_server(Server& server, std::istream& in, std::ostream& out);
+// Synchronous: one message at a time, in order, on this thread. Otherwise a reader thread queues
+// messages while this thread works through them: a request the client cancelled
+// (`$/cancelRequest`) before its turn gets RequestCancelled, one about a document with a newer
+// edit already queued gets ContentModified, and debounced diagnostics go out when due and nothing
+// is waiting.
+int run_server(Server& server, std::istream& in, std::ostream& out, bool synchronous);
 
 }  // namespace kc::lsp

@@ -41,6 +41,10 @@ struct SimEvent {
   nlohmann::ordered_json details;
 };
 
+// An event as `kc sim events --json` and the world file print it: seq, run and address when known,
+// kind, id, details.
+nlohmann::ordered_json event_json(const SimEvent& event);
+
 // A Kubernetes node: the machine `machine` (its id) after it joined (or bootstrapped) `cluster`.
 // Ready while its machine exists; `cordoned` after a drain until an uncordon.
 struct SimNode {

@@ -35,7 +35,6 @@ bool decode_workloads(const nlohmann::ordered_json& json,
                       std::map<std::string, SimNode, std::less<>>* nodes, std::vector<SimPod>* pods,
                       std::vector<SimBudget>* budgets, std::string* error);
 
-nlohmann::ordered_json event_json(const SimEvent& event);
 nlohmann::ordered_json nodes_json(const std::map<std::string, SimNode, std::less<>>& nodes);
 nlohmann::ordered_json pods_json(const std::vector<SimPod>& pods);
 nlohmann::ordered_json budgets_json(const std::vector<SimBudget>& budgets);

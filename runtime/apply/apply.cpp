@@ -75,20 +75,62 @@ std::string idempotency_key(const state::State& state, const std::string& addres
   return state.lineage + "/" + address + "/" + nonce;
 }
 
-// Applies a successful step to `state`; returns the journal entry describing it, if any.
-std::optional<state::JournalEntry> apply_to_state(state::State& state, const plan::Step& step,
-                                                  const plan::ResourceChange& change,
-                                                  const sdk::Value& attributes) {
-  if (step.kind == plan::StepKind::Action) return std::nullopt;  // actions change no attributes
-  state::JournalEntry entry;
+// A deposed key for `address` not yet used in `state`: 8 random hex digits.
+std::string new_deposed_key(const state::State& state, const std::string& address) {
+  std::random_device device;
+  while (true) {
+    char key[9];
+    std::snprintf(key, sizeof key, "%08x", device());
+    if (!state.find_deposed(address, key)) return key;
+  }
+}
+
+// Applies a successful step to `state`; returns the journal entries describing it, in order.
+// `deposed_keys` maps the address of each create_before_destroy replacement whose create half has
+// succeeded in this run to the key its old object was deposed under.
+std::vector<state::JournalEntry> apply_to_state(state::State& state, const plan::Step& step,
+                                                const plan::ResourceChange& change,
+                                                const sdk::Value& attributes,
+                                                std::map<std::string, std::string>& deposed_keys) {
+  std::vector<state::JournalEntry> entries;
+  if (step.kind == plan::StepKind::Action) return entries;  // actions change no attributes
+  bool replace_cbd = change.action == plan::Action::Replace && change.create_before_destroy;
   if (step.kind == plan::StepKind::Delete) {
-    // After a create_before_destroy replace the address already holds the new object.
-    bool replace_cbd = change.action == plan::Action::Replace && change.create_before_destroy;
-    if (replace_cbd) return std::nullopt;
-    state.remove(change.address);
-    entry.kind = state::JournalEntry::Kind::Remove;
+    // The old object of a create_before_destroy replace was deposed when its successor was made;
+    // a deposed object of an earlier run carries its key in the plan.
+    std::string key = change.deposed;
+    if (replace_cbd) {
+      auto it = deposed_keys.find(change.address);
+      if (it == deposed_keys.end()) return entries;  // nothing was stored to depose
+      key = it->second;
+    }
+    state::JournalEntry entry;
     entry.address = change.address;
-    return entry;
+    if (!key.empty()) {
+      state.remove_deposed(change.address, key);
+      entry.kind = state::JournalEntry::Kind::DropDeposed;
+      entry.deposed.resource.address = change.address;
+      entry.deposed.key = key;
+    } else {
+      state.remove(change.address);
+      entry.kind = state::JournalEntry::Kind::Remove;
+    }
+    entries.push_back(std::move(entry));
+    return entries;
+  }
+  if (step.kind == plan::StepKind::Create && replace_cbd) {
+    // The address's record is about to name the new object: the old one, which still exists,
+    // moves to the deposed list first. Recorded before the upsert, so that a run killed between
+    // the two records leaves the old object deposed and the new one pending: both named.
+    if (const state::ResourceState* old = state.find(change.address)) {
+      state::JournalEntry depose;
+      depose.kind = state::JournalEntry::Kind::Depose;
+      depose.address = change.address;
+      depose.deposed = {new_deposed_key(state, change.address), *old};
+      deposed_keys[change.address] = depose.deposed.key;
+      state.depose(change.address, depose.deposed.key);
+      entries.push_back(std::move(depose));
+    }
   }
   state::ResourceState resource;
   resource.address = change.address;
@@ -103,10 +145,12 @@ std::optional<state::JournalEntry> apply_to_state(state::State& state, const pla
   resource.status = "ready";
   state.upsert(resource);
   state.clear_pending(change.address);  // the create it journaled has settled
+  state::JournalEntry entry;
   entry.kind = state::JournalEntry::Kind::Upsert;
   entry.address = change.address;
   entry.resource = std::move(resource);
-  return entry;
+  entries.push_back(std::move(entry));
+  return entries;
 }
 
 // "100ms" below a second or for odd milliseconds, else the progress lines' "1m30s".
@@ -169,6 +213,7 @@ class Executor {
   std::vector<std::shared_ptr<Task>> abandoned_;     // given up on, thread maybe still running
   std::map<std::string, int> active_;                // running steps per provider
   std::map<std::string, int> replace_halves_done_;
+  std::map<std::string, std::string> deposed_keys_;  // see apply_to_state
   std::set<size_t> failed_;
   bool stopping_ = false;  // no new step starts (failed journal write, interrupt)
   int interrupts_seen_ = 0;
@@ -255,14 +300,15 @@ void Executor::dispatch() {
   std::vector<std::shared_ptr<Task>> batch;
   while (running_.size() + batch.size() < limit) {
     std::optional<size_t> index = scheduler_.next([&](size_t i) {
-      const plan::ResourceChange* change = plan_.find(plan_.steps[i].address);
+      const plan::ResourceChange* change =
+          plan_.find(plan_.steps[i].address, plan_.steps[i].deposed);
       if (!change) return true;  // fails at once below
       int cap = cap_of(change->provider);
       return cap <= 0 || active_[change->provider] < cap;
     });
     if (!index) break;
     const plan::Step& step = plan_.steps[*index];
-    const plan::ResourceChange* change = plan_.find(step.address);
+    const plan::ResourceChange* change = plan_.find(step.address, step.deposed);
     if (!change) {
       result_.diagnostics.error(
           diag::Code::E0504, source::Span{},
@@ -277,7 +323,13 @@ void Executor::dispatch() {
     task->index = *index;
     task->step = &step;
     task->change = change;
-    if (const state::ResourceState* stored = state_.find(change->address)) {
+    if (!change->deposed.empty()) {
+      // A deposed object's steps act on that object (a copy: the worker never reads the state).
+      if (const state::DeposedObject* deposed =
+              state_.find_deposed(change->address, change->deposed)) {
+        task->context.stored = deposed->resource;
+      }
+    } else if (const state::ResourceState* stored = state_.find(change->address)) {
       task->context.stored = *stored;  // a copy: the worker never reads the shared state
     }
     if (step.kind == plan::StepKind::Create) {
@@ -424,11 +476,11 @@ void Executor::finish_batch(std::deque<std::shared_ptr<Task>> done) {
     std::unique_lock<std::shared_mutex> lock(shared_->state_mutex);
     for (const auto& task : batch) {
       if (!task->outcome.ok) continue;
-      std::optional<state::JournalEntry> entry =
-          apply_to_state(state_, *task->step, *task->change, task->outcome.state);
-      if (!entry) continue;
-      any = true;
-      if (journaled && !record(*entry)) journaled = false;
+      for (const state::JournalEntry& entry :
+           apply_to_state(state_, *task->step, *task->change, task->outcome.state, deposed_keys_)) {
+        any = true;
+        if (journaled && !record(entry)) journaled = false;
+      }
     }
     if (any && journaled) {
       diag::Diagnostics synced = backend_.sync();

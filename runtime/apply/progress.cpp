@@ -16,6 +16,12 @@ std::string id_suffix(const sdk::Value& state) {
   return {};
 }
 
+// The step's address, and for a deposed object's step which object: `ADDR (deposed object KEY)`.
+std::string step_label(const plan::Step& step) {
+  if (step.deposed.empty()) return step.address;
+  return step.address + " (deposed object " + step.deposed + ")";
+}
+
 }  // namespace
 
 std::string format_elapsed(std::chrono::milliseconds elapsed) {
@@ -44,7 +50,7 @@ std::string started_text(const plan::Step& step) {
       text = "Running " + step.action + "...";
       break;
   }
-  return step.address + ": " + text;
+  return step_label(step) + ": " + text;
 }
 
 std::string finished_text(const plan::Step& step, bool ok, std::chrono::milliseconds elapsed,
@@ -64,7 +70,7 @@ std::string finished_text(const plan::Step& step, bool ok, std::chrono::millisec
       what = step.action;
       break;
   }
-  return step.address + ": " + what + (ok ? " complete after " : " failed after ") +
+  return step_label(step) + ": " + what + (ok ? " complete after " : " failed after ") +
          format_elapsed(elapsed) + (ok ? id_suffix(state) : std::string());
 }
 
@@ -72,7 +78,7 @@ std::string retrying_text(const plan::Step& step, int retry, std::chrono::millis
                           const std::string& error) {
   char seconds[32];
   std::snprintf(seconds, sizeof seconds, "%.1fs", static_cast<double>(wait.count()) / 1000.0);
-  return step.address + ": Retrying in " + seconds + " (retry " + std::to_string(retry) +
+  return step_label(step) + ": Retrying in " + seconds + " (retry " + std::to_string(retry) +
          ") after a transient error: " + error;
 }
 

@@ -142,15 +142,29 @@ bool plan_delete(const state::ResourceState& old, sdk::Providers& providers,
   return true;
 }
 
+// Every deposed object is deleted, with its stored hooks and rollout group; prevent_destroy does
+// not hold it, since the replacement that deposed it already agreed to delete it.
+void plan_deposed_deletes(const state::State& prior, sdk::Providers& providers,
+                          diag::Diagnostics& diags, Plan& plan) {
+  for (const state::DeposedObject& deposed : prior.deposed) {
+    state::ResourceState old = deposed.resource;
+    old.prevent_destroy = false;
+    ResourceChange change;
+    if (!plan_delete(old, providers, diags, change)) continue;
+    change.deposed = deposed.key;
+    plan.changes.push_back(std::move(change));
+  }
+}
+
 void finish(Plan& plan, const state::State& prior, diag::Diagnostics& diags) {
-  std::sort(plan.changes.begin(), plan.changes.end(),
-            [](const ResourceChange& a, const ResourceChange& b) { return a.address < b.address; });
+  std::sort(plan.changes.begin(), plan.changes.end(), change_before);
   plan.summary = summarize(plan.changes);
   plan.steps = build_steps(plan.changes, prior, diags, &plan.waves);
   // A replacement whose wave creates first behaves as create_before_destroy from here on: the
   // executor and the renderers read that flag.
   std::map<std::string_view, int, std::less<>> create_step, delete_step;
   for (const Step& step : plan.steps) {
+    if (!step.deposed.empty()) continue;  // a deposed object's delete is no replace half
     if (step.kind == StepKind::Create) create_step[step.address] = step.id;
     if (step.kind == StepKind::Delete) delete_step[step.address] = step.id;
   }
@@ -233,6 +247,7 @@ Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
     ResourceChange change;
     if (plan_delete(old, providers, diags, change)) plan.changes.push_back(std::move(change));
   }
+  plan_deposed_deletes(prior, providers, diags, plan);
   finish(plan, prior, diags);
   return plan;
 }
@@ -245,6 +260,7 @@ Plan make_destroy_plan(const state::State& prior, sdk::Providers& providers,
     ResourceChange change;
     if (plan_delete(old, providers, diags, change)) plan.changes.push_back(std::move(change));
   }
+  plan_deposed_deletes(prior, providers, diags, plan);
   finish(plan, prior, diags);
   return plan;
 }

@@ -14,12 +14,13 @@ namespace kc::plan {
 // Every desired resource is validated and planned by its provider: create when `prior` has no such
 // address, replace when the provider names inputs that force replacement, update when the planned
 // attributes differ from the stored ones, no-op otherwise. Stored resources that are not desired
-// are deleted. Attributes named in lifecycle.ignore_changes keep their stored values. A resource
+// are deleted, and so is every deposed object of `prior` (a change with `deposed` set). Attributes
+// named in lifecycle.ignore_changes keep their stored values. A resource
 // whose provider is missing is an E0504 at its span and gets no change.
 Plan make_plan(const eval::DesiredState& desired, const state::State& prior,
                sdk::Providers& providers, diag::Diagnostics& diags);
 
-// Deletes everything in `prior`, dependents first.
+// Deletes everything in `prior`, deposed objects included, dependents first.
 Plan make_destroy_plan(const state::State& prior, sdk::Providers& providers,
                        diag::Diagnostics& diags);
 

@@ -2,6 +2,8 @@
 #include "runtime/plan/plan.h"
 
 #include <algorithm>
+#include <tuple>
+#include <utility>
 
 namespace kc::plan {
 
@@ -34,11 +36,17 @@ bool Plan::has_changes() const {
                      [](const ResourceChange& c) { return c.action != Action::NoOp; });
 }
 
-const ResourceChange* Plan::find(std::string_view address) const {
-  auto it = std::lower_bound(
-      changes.begin(), changes.end(), address,
-      [](const ResourceChange& c, std::string_view a) { return std::string_view(c.address) < a; });
-  return it != changes.end() && it->address == address ? &*it : nullptr;
+bool change_before(const ResourceChange& a, const ResourceChange& b) {
+  return std::tie(a.address, a.deposed) < std::tie(b.address, b.deposed);
+}
+
+const ResourceChange* Plan::find(std::string_view address, std::string_view deposed) const {
+  using Key = std::pair<std::string_view, std::string_view>;
+  auto it = std::lower_bound(changes.begin(), changes.end(), Key{address, deposed},
+                             [](const ResourceChange& c, const Key& k) {
+                               return Key{c.address, c.deposed} < k;
+                             });
+  return it != changes.end() && it->address == address && it->deposed == deposed ? &*it : nullptr;
 }
 
 }  // namespace kc::plan

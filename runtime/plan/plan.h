@@ -36,6 +36,9 @@ struct ResourceChange {
   eval::Rollout rollout;
   std::map<std::string, std::vector<std::string>> hooks;
   source::Span span;  // the `resource` expression; invalid for deletes
+  // Set on the delete of a deposed object (state.h DeposedObject): its key. Such a change shares
+  // its address with the address's current object (whose change, if any, sorts first).
+  std::string deposed;
 };
 
 // One unit of work for the executor. A replace is two steps (delete and create) of one address.
@@ -48,6 +51,7 @@ struct Step {
   std::string hook;    // for an `action` step: its event ("before_destroy", "after_create")
   int wave = 0;        // 0 outside rollout waves; else Plan::waves[wave - 1]
   std::vector<int> depends_on;  // ids of steps that must finish first, sorted
+  std::string deposed{};        // the change's deposed key: the step acts on that deposed object
 };
 
 // One rollout wave of a group (docs/planning.md): its members change together, after every step of
@@ -70,18 +74,22 @@ struct Summary {
   int unchanged = 0;
 };
 
+// The order of Plan::changes: by address, the current object's change before deposed ones.
+bool change_before(const ResourceChange& a, const ResourceChange& b);
+
 // The counts of each action among `changes`.
 Summary summarize(const std::vector<ResourceChange>& changes);
 
 struct Plan {
-  std::vector<ResourceChange> changes;  // sorted by address; no-ops included
+  std::vector<ResourceChange> changes;  // sorted by (address, deposed); no-ops included
   std::vector<Step> steps;              // in id order (a topological order); steps[i].id == i
   std::vector<Wave> waves;              // by number; waves[i].number == i + 1
   Summary summary;
   bool destroy = false;  // made by make_destroy_plan
 
   bool has_changes() const;
-  const ResourceChange* find(std::string_view address) const;
+  // The change of the address's current object (deposed empty) or of one deposed object.
+  const ResourceChange* find(std::string_view address, std::string_view deposed = {}) const;
 };
 
 }  // namespace kc::plan

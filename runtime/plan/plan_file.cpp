@@ -58,22 +58,25 @@ Json wave_json(const Wave& w) {
 }
 
 Json change_json(const ResourceChange& c, const source::SourceManager* sources) {
-  return Json{{"address", c.address},
-              {"type", c.type},
-              {"provider", c.provider},
-              {"action", action_name(c.action)},
-              {"before", exact_json(c.before)},
-              {"after", exact_json(c.after)},
-              {"after_unknown", c.after_unknown},
-              {"replace_because", c.replace_because},
-              {"depends_on", c.depends_on},
-              {"changed", c.changed},
-              {"sensitive", c.sensitive},
-              {"create_before_destroy", c.create_before_destroy},
-              {"prevent_destroy", c.prevent_destroy},
-              {"rollout", rollout_json(c.rollout)},
-              {"hooks", c.hooks},
-              {"span", span_json(c.span, sources)}};
+  Json json{{"address", c.address},
+            {"type", c.type},
+            {"provider", c.provider},
+            {"action", action_name(c.action)},
+            {"before", exact_json(c.before)},
+            {"after", exact_json(c.after)},
+            {"after_unknown", c.after_unknown},
+            {"replace_because", c.replace_because},
+            {"depends_on", c.depends_on},
+            {"changed", c.changed},
+            {"sensitive", c.sensitive},
+            {"create_before_destroy", c.create_before_destroy},
+            {"prevent_destroy", c.prevent_destroy},
+            {"rollout", rollout_json(c.rollout)},
+            {"hooks", c.hooks},
+            {"span", span_json(c.span, sources)}};
+  // Only on the delete of a deposed object (absent = the address's current object).
+  if (!c.deposed.empty()) json["deposed"] = c.deposed;
+  return json;
 }
 
 Json drift_json(const Drift& d) {
@@ -87,13 +90,15 @@ Json drift_json(const Drift& d) {
 }
 
 Json step_json(const Step& s) {
-  return Json{{"id", s.id},
-              {"kind", step_kind_name(s.kind)},
-              {"address", s.address},
-              {"action", s.action},
-              {"hook", s.hook},
-              {"wave", s.wave},
-              {"depends_on", s.depends_on}};
+  Json json{{"id", s.id},
+            {"kind", step_kind_name(s.kind)},
+            {"address", s.address},
+            {"action", s.action},
+            {"hook", s.hook},
+            {"wave", s.wave},
+            {"depends_on", s.depends_on}};
+  if (!s.deposed.empty()) json["deposed"] = s.deposed;
+  return json;
 }
 
 // Reads fields of JSON objects, keeping the first problem (with the path to it) and refusing
@@ -126,6 +131,14 @@ class Reader {
     if (j == nullptr) return {};
     if (!j->is_string()) fail(join(path, key), "expected a string");
     return ok() ? j->get<std::string>() : std::string();
+  }
+
+  // A string that may be absent (then empty); present, it must be a non-empty string.
+  std::string optional_string(const Json& object, const std::string& path, const char* key) {
+    if (!ok() || !object.is_object() || !object.contains(key)) return {};
+    std::string text = string(object, path, key);
+    if (ok() && text.empty()) fail(join(path, key), "expected a non-empty string");
+    return text;
   }
 
   bool boolean(const Json& object, const std::string& path, const char* key) {
@@ -325,6 +338,7 @@ ResourceChange read_change(Reader& r, const Json& j, const std::string& path,
   c.rollout = read_rollout(r, j, path);
   c.hooks = read_hooks(r, j, path);
   c.span = read_span(r, j, path, sources);
+  c.deposed = r.optional_string(j, path, "deposed");
   return c;
 }
 
@@ -343,6 +357,7 @@ Step read_step(Reader& r, const Json& j, const std::string& path, int count) {
   s.action = r.string(j, path, "action");
   s.hook = r.string(j, path, "hook");
   s.wave = static_cast<int>(r.integer(j, path, "wave", 0, std::numeric_limits<int>::max()));
+  s.deposed = r.optional_string(j, path, "deposed");
   const Json* deps = r.array(j, path, "depends_on");
   for (size_t i = 0; deps != nullptr && r.ok() && i < deps->size(); ++i) {
     const Json& dep = (*deps)[i];
@@ -375,8 +390,9 @@ Plan read_plan(Reader& r, const Json& j, const source::SourceManager* sources) {
     for (size_t i = 0; r.ok() && i < changes->size(); ++i) {
       plan.changes.push_back(read_change(r, (*changes)[i], Reader::index(where, i), sources));
       // Plan::find relies on the order.
-      if (r.ok() && i > 0 && !(plan.changes[i - 1].address < plan.changes[i].address)) {
-        r.fail(Reader::index(where, i), "changes must be sorted by address, without repeats");
+      if (r.ok() && i > 0 && !change_before(plan.changes[i - 1], plan.changes[i])) {
+        r.fail(Reader::index(where, i),
+               "changes must be sorted by address (and deposed key), without repeats");
       }
     }
   }
@@ -398,9 +414,12 @@ Plan read_plan(Reader& r, const Json& j, const source::SourceManager* sources) {
       if (r.ok() && step.wave > static_cast<int>(plan.waves.size())) {
         r.fail(Reader::index(where, i), "the step's wave is not in the plan's waves");
       }
-      if (r.ok() && plan.find(step.address) == nullptr) {
+      if (r.ok() && plan.find(step.address, step.deposed) == nullptr) {
         r.fail(Reader::index(where, i),
-               fmt::format("the step's address `{}` has no change", step.address));
+               step.deposed.empty()
+                   ? fmt::format("the step's address `{}` has no change", step.address)
+                   : fmt::format("the step's deposed object `{}` ({}) has no change", step.address,
+                                 step.deposed));
       }
       plan.steps.push_back(std::move(step));
     }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -11,6 +12,7 @@
 
 #include "runtime/plan/compare.h"
 #include "runtime/plan/provider_messages.h"
+#include "runtime/state/journal.h"
 
 namespace kc::plan {
 namespace {
@@ -52,6 +54,48 @@ std::vector<std::string> sensitive_names(const sdk::SchemaSource& schemas,
     }
   }
   return {names.begin(), names.end()};
+}
+
+// Reads every deposed object (few: the old objects of interrupted replacements), one at a time:
+// its attributes become what the provider reports, and one reported gone is dropped, since there
+// is nothing left to delete. Not drift: the plan deletes them either way.
+void refresh_deposed(state::State& state, sdk::Providers& providers, diag::Diagnostics& diags) {
+  std::vector<std::pair<std::string, std::string>> gone;
+  for (state::DeposedObject& deposed : state.deposed) {
+    state::ResourceState& r = deposed.resource;
+    sdk::Provider* provider = providers.get(r.provider);
+    if (!provider) {
+      diags.error(diag::Code::E0504, source::Span{},
+                  "cannot refresh `" + r.address + "` (deposed object " + deposed.key +
+                      "): its provider `" + r.provider + "` is not available");
+      continue;
+    }
+    sdk::ReadResponse response = provider->read({r.type, r.address, r.attributes, {}});
+    if (append_provider_diagnostics(diags, response.diagnostics, source::Span{},
+                                    secret_texts(r.sensitive, {&r.attributes}))) {
+      continue;
+    }
+    if (response.state.is_null()) {
+      gone.emplace_back(r.address, deposed.key);
+    } else {
+      r.attributes = std::move(response.state);
+    }
+  }
+  for (const auto& [address, key] : gone)
+    state.remove_deposed(address, key);
+}
+
+// The key under which adopt_pending deposes the object a pending create replaces: derived from
+// the create's idempotency key, so that every run settling the same record picks the same key (a
+// saved plan made from it still names the deposed object at apply time).
+std::string adopted_deposed_key(const state::State& state, const state::PendingCreate& pending) {
+  uint32_t seed = state::crc32(pending.key);
+  while (true) {
+    char key[9];
+    std::snprintf(key, sizeof key, "%08x", seed);
+    if (!state.find_deposed(pending.address, key)) return key;
+    ++seed;
+  }
 }
 
 }  // namespace
@@ -126,6 +170,7 @@ std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
   }
   for (const std::string& address : gone)
     state.remove(address);
+  refresh_deposed(state, providers, diags);
   return drift;
 }
 
@@ -185,6 +230,11 @@ std::vector<Drift> adopt_pending(state::State& state, sdk::Providers& providers,
     d.changed = changed_attributes(d.before.is_null() ? sdk::Value::map({}) : d.before, d.after);
     d.sensitive = resource.sensitive;
     adopted.push_back(std::move(d));
+    // Another object is stored at the address: the create was the first half of a
+    // create_before_destroy replacement killed before it could depose the old object. The old
+    // object still exists, so it becomes deposed (the next plan deletes it) instead of being
+    // forgotten.
+    if (stored) state.depose(pending.address, adopted_deposed_key(state, pending));
     state.upsert(std::move(resource));
   }
   for (const state::PendingCreate& pending : settled)

@@ -22,7 +22,9 @@ struct RefreshOptions {
 
 // Reads every resource through its provider, up to `parallelism` at a time (providers are
 // thread-safe per call, provider.h): attributes become what the provider reports, and resources
-// the provider reports gone are dropped. Returns the drift sorted by address. A resource whose
+// the provider reports gone are dropped. Deposed objects are read too (one at a time, after the
+// resources), their attributes updated or, when gone, their records dropped, without drift.
+// Returns the drift sorted by address. A resource whose
 // provider is missing or fails to read is left as stored, with an E0504; diagnostics come in
 // address order whatever order the reads finished in.
 std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
@@ -34,7 +36,9 @@ std::vector<Drift> refresh(state::State& state, sdk::Providers& providers,
 // object the create made, it is stored as a ready resource of the pending record's type and
 // provider, with its dependencies, lifecycle, rollout, hooks and secret attributes from `desired`
 // when that declares the address (else none), and reported as drift with Action::Create ("created
-// by an interrupted apply"; `before` is what was stored at the address, usually null). When the
+// by an interrupted apply"; `before` is what was stored at the address, usually null). An object
+// stored at the address (a create_before_destroy replacement killed before its depose record)
+// becomes a deposed object under a key derived from the create's key, never forgotten. When the
 // provider reports nothing, the record is just dropped. A pending create at an address whose
 // stored object the provider reports (same `id`) was finished and is dropped silently. A missing
 // or failing provider keeps the record, with an E0504. Returns the drift sorted by address.

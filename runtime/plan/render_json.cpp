@@ -34,13 +34,16 @@ Json strings(const std::vector<std::string>& list) {
 nlohmann::ordered_json render_plan_json(const Plan& plan) {
   Json changes = Json::array();
   for (const ResourceChange& c : plan.changes) {
-    changes.push_back(Json{{"address", c.address},
-                           {"type", c.type},
-                           {"action", std::string(action_name(c.action))},
-                           {"before", attributes(c.before, c.sensitive)},
-                           {"after", attributes(c.after, c.sensitive)},
-                           {"after_unknown", strings(c.after_unknown)},
-                           {"replace_because", strings(c.replace_because)}});
+    Json change{{"address", c.address},
+                {"type", c.type},
+                {"action", std::string(action_name(c.action))},
+                {"before", attributes(c.before, c.sensitive)},
+                {"after", attributes(c.after, c.sensitive)},
+                {"after_unknown", strings(c.after_unknown)},
+                {"replace_because", strings(c.replace_because)}};
+    // Only the delete of a deposed object says so, so other changes print as before.
+    if (!c.deposed.empty()) change["deposed"] = c.deposed;
+    changes.push_back(std::move(change));
   }
   Json steps = Json::array();
   for (const Step& s : plan.steps) {
@@ -51,6 +54,7 @@ nlohmann::ordered_json render_plan_json(const Plan& plan) {
               {"address", s.address}, {"action", s.action},
               {"wave", s.wave},       {"depends_on", std::move(depends_on)}};
     if (s.kind == StepKind::Action) step["hook"] = s.hook;
+    if (!s.deposed.empty()) step["deposed"] = s.deposed;
     steps.push_back(std::move(step));
   }
   Json waves = Json::array();

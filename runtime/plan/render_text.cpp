@@ -147,7 +147,9 @@ void render_change(std::string& out, const ResourceChange& c, const Painter& p) 
     case Action::NoOp:
       return;
   }
-  out += "  # " + p.paint(c.address, kBold) + " " + verb + "\n";
+  // A deposed object is the old object of an earlier replacement, still to be deleted.
+  std::string deposed = c.deposed.empty() ? "" : " (deposed object " + c.deposed + ")";
+  out += "  # " + p.paint(c.address, kBold) + deposed + " " + verb + "\n";
   out += std::string(3 - symbol.size(), ' ') + p.symbol(symbol) + " resource " + resource_words(c) +
          " {\n";
   int hidden = 0;
@@ -172,6 +174,7 @@ std::string step_line(const Step& step, size_t width) {
   std::string id = std::to_string(step.id);
   std::string out = "  " + std::string(width - std::min(width, id.size()), ' ') + id + " " +
                     std::string(step_kind_name(step.kind)) + " " + step.address;
+  if (!step.deposed.empty()) out += " (deposed object " + step.deposed + ")";
   if (step.kind == StepKind::Action) out += " " + step.action + ", " + step.hook;
   if (!step.depends_on.empty()) {
     out += " (after ";

@@ -113,6 +113,7 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
   std::vector<Node> nodes;
   std::map<std::string, Chain, std::less<>> create_side;  // create/update/replace-create
   std::map<std::string, Chain, std::less<>> delete_side;
+  std::vector<std::pair<const ResourceChange*, Chain>> deposed_side;  // deposed objects' deletes
   std::map<const ResourceChange*, std::pair<size_t, size_t>> member_ends;  // head, tail
   for (const ResourceChange& change : changes) {
     Placement place;
@@ -146,6 +147,11 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
       case Action::Delete: {
         Chain c = add_chain(nodes, change, StepKind::Delete, "before_destroy", "after_destroy",
                             place.skip_before_destroy);
+        if (!change.deposed.empty()) {
+          deposed_side.emplace_back(&change, c);
+          member_ends[&change] = {c.first, c.last};
+          break;
+        }
         delete_side[change.address] = c;
         member_ends[&change] = {c.first, c.last};
         break;
@@ -174,6 +180,13 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
       if (it != delete_side.end() && it->second.last != dependent_delete->second.last) {
         add_edge(nodes, it->second.first, dependent_delete->second.last);
       }
+    }
+  }
+  // A deposed object is deleted before the deletes of what it depended on.
+  for (const auto& [change, chain] : deposed_side) {
+    for (const std::string& dep : change->depends_on) {
+      auto it = delete_side.find(dep);
+      if (it != delete_side.end()) add_edge(nodes, it->second.first, chain.last);
     }
   }
   // Wave k+1 of a group starts when everything of its wave k has finished.
@@ -246,6 +259,7 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
         node.kind == StepKind::Action ? node.action : std::string(action_name(node.change->action));
     step.hook = node.hook;
     step.wave = node.wave;
+    step.deposed = node.change->deposed;
     for (size_t dep : node.after) {
       if (id_of[dep] < step.id) step.depends_on.push_back(id_of[dep]);
     }

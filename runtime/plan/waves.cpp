@@ -12,7 +12,12 @@ bool is_member_change(Action action) {
   return action == Action::Create || action == Action::Replace || action == Action::Delete;
 }
 
-int rank(Action action) {  // creates, then replacements, then deletes
+// Deposed objects first: they are surplus members left by an earlier replacement, and deleting them
+// brings the group back to its size before anything else surges. Then creates, replacements and
+// deletes.
+int rank(const ResourceChange& change) {
+  if (!change.deposed.empty()) return -1;
+  Action action = change.action;
   return action == Action::Create ? 0 : action == Action::Replace ? 1 : 2;
 }
 
@@ -47,7 +52,7 @@ std::vector<GroupRollout> plan_rollouts(const std::vector<ResourceChange>& chang
   std::vector<GroupRollout> rollouts;
   for (auto& [group, members] : by_group) {
     std::sort(members.begin(), members.end(), [](const ResourceChange* a, const ResourceChange* b) {
-      return a->address < b->address;
+      return change_before(*a, *b);
     });
     GroupRollout r;
     r.group = group;
@@ -79,7 +84,7 @@ std::vector<GroupRollout> plan_rollouts(const std::vector<ResourceChange>& chang
       ops.push_back(c);
     }
     std::stable_sort(ops.begin(), ops.end(), [](const ResourceChange* a, const ResourceChange* b) {
-      return rank(a->action) < rank(b->action);
+      return rank(*a) < rank(*b);
     });
     size_t width = static_cast<size_t>(std::max(1, r.surge + r.unavailable));
     int existing = stored;

@@ -45,7 +45,8 @@ struct GroupRollout {
 };
 
 // Every rollout group of `changes` with its waves, groups sorted by name. Creates, replacements and
-// deletes of a group's members become waves of at most max(1, surge + unavailable) members;
+// deletes of a group's members become waves of at most max(1, surge + unavailable) members (the
+// deletes of deposed objects first, then creates, replacements and deletes);
 // updates and no-ops only count toward the group's size. A group with no stored member is being
 // created: its creates form no waves.
 std::vector<GroupRollout> plan_rollouts(const std::vector<ResourceChange>& changes);

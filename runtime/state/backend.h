@@ -21,11 +21,16 @@ struct JournalEntry {
     Upsert,   // `resource` is now stored at resource.address (any pending create there is settled)
     Remove,   // `address` is gone from the state
     Pending,  // `pending` is a create about to start
+    // `deposed` (the whole old record, with its key) is now a deposed object, and the current
+    // object at its address is gone (the Upsert of its successor follows)
+    Depose,
+    DropDeposed,  // the deposed object `address`/`deposed.key` is gone
   };
   Kind kind = Kind::Upsert;
   ResourceState resource;
   std::string address;
   PendingCreate pending;
+  DeposedObject deposed;  // Depose: the object; DropDeposed: only its key matters
 };
 
 // Not thread-safe: one owner (the CLI, or the executor's single state owner) calls it at a time.

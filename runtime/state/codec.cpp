@@ -143,6 +143,17 @@ struct Decoder {
     return true;
   }
 
+  // {"key":"...","resource":RESOURCE}.
+  bool deposed(const Json& json, size_t index, DeposedObject& out) {
+    std::string where = "deposed[" + std::to_string(index) + "]: ";
+    if (!json.is_object()) return fail(where + "must be an object");
+    if (!string_field(json, "key", out.key, where)) return false;
+    if (out.key.empty()) return fail(where + "`key` must not be empty");
+    auto resource_json = json.find("resource");
+    if (resource_json == json.end()) return fail(where + "`resource` must be an object");
+    return resource(*resource_json, index, out.resource);
+  }
+
   // An optional list of strings, sorted on reading.
   bool names(const Json& json, const char* key, const char* what, const std::string& where,
              std::vector<std::string>& out) {
@@ -206,6 +217,19 @@ struct Decoder {
       }
     }
     if (!names(json, "sensitive_outputs", "output names", "", out.sensitive_outputs)) return false;
+    auto deposed_list = json.find("deposed");
+    if (deposed_list != json.end()) {  // older states have none
+      if (!deposed_list->is_array()) return fail("`deposed` must be a list");
+      for (size_t i = 0; i < deposed_list->size(); ++i) {
+        DeposedObject d;
+        if (!deposed((*deposed_list)[i], i, d)) return false;
+        if (out.find_deposed(d.resource.address, d.key)) {
+          return fail("deposed object `" + d.resource.address + "` (" + d.key +
+                      ") is stored twice");
+        }
+        out.add_deposed(std::move(d));
+      }
+    }
     auto pending = json.find("pending");
     if (pending == json.end()) return true;  // older states have none
     if (!pending->is_array()) return fail("`pending` must be a list");
@@ -270,6 +294,10 @@ nlohmann::ordered_json pending_to_json(const PendingCreate& p) {
   return Json{{"address", p.address}, {"type", p.type}, {"provider", p.provider}, {"key", p.key}};
 }
 
+nlohmann::ordered_json deposed_to_json(const DeposedObject& d) {
+  return Json{{"key", d.key}, {"resource", resource_to_json(d.resource)}};
+}
+
 nlohmann::ordered_json state_to_json(const State& state) {
   Json resources = Json::array();
   for (const ResourceState& r : state.resources)
@@ -289,6 +317,12 @@ nlohmann::ordered_json state_to_json(const State& state) {
     for (const PendingCreate& p : state.pending)
       pending.push_back(pending_to_json(p));
     json["pending"] = std::move(pending);
+  }
+  if (!state.deposed.empty()) {
+    Json deposed = Json::array();
+    for (const DeposedObject& d : state.deposed)
+      deposed.push_back(deposed_to_json(d));
+    json["deposed"] = std::move(deposed);
   }
   return json;
 }
@@ -326,6 +360,18 @@ std::optional<PendingCreate> pending_from_json(const nlohmann::ordered_json& jso
   PendingCreate pending;
   if (!read_pending(json, "", pending, problem)) return std::nullopt;
   return pending;
+}
+
+std::optional<DeposedObject> deposed_from_json(const nlohmann::ordered_json& json,
+                                               const sdk::SchemaSource& schemas,
+                                               std::string& problem) {
+  Decoder decoder{schemas, {}};
+  DeposedObject deposed;
+  if (!decoder.deposed(json, 0, deposed)) {
+    problem = decoder.problem;
+    return std::nullopt;
+  }
+  return deposed;
 }
 
 std::optional<State> decode_state(std::string_view text, const sdk::SchemaSource& schemas,

@@ -16,12 +16,14 @@ namespace kc::state {
 
 // {"format_version":1,"lineage","serial","resources":[{"address","type","provider","attributes",
 //  "dependencies","status"}],"outputs":{}}, plus "pending":[{"address","type","provider","key"}]
-// when some create was interrupted (absent = none, as in older files).
+// when some create was interrupted, and "deposed":[{"key","resource":RESOURCE}] when some replaced
+// object still awaits its delete (absent = none, as in older files).
 nlohmann::ordered_json state_to_json(const State& state);
 // One element of "resources" / of "pending", exactly as the state file stores it (the journal
 // stores its records with these, so a record round-trips like the state file).
 nlohmann::ordered_json resource_to_json(const ResourceState& resource);
 nlohmann::ordered_json pending_to_json(const PendingCreate& pending);
+nlohmann::ordered_json deposed_to_json(const DeposedObject& deposed);
 // state_to_json pretty-printed with two-space indents and a final newline: the bytes a backend
 // stores.
 std::string encode_state(const State& state);
@@ -37,6 +39,9 @@ std::optional<ResourceState> resource_from_json(const nlohmann::ordered_json& js
                                                 const sdk::SchemaSource& schemas,
                                                 std::string& problem);
 std::optional<PendingCreate> pending_from_json(const nlohmann::ordered_json& json,
+                                               std::string& problem);
+std::optional<DeposedObject> deposed_from_json(const nlohmann::ordered_json& json,
+                                               const sdk::SchemaSource& schemas,
                                                std::string& problem);
 std::optional<State> decode_state(std::string_view text, const sdk::SchemaSource& schemas,
                                   std::string_view origin, diag::Diagnostics& diags);

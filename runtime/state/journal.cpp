@@ -52,10 +52,14 @@ std::optional<Json> parse_line(std::string_view line, std::string& problem) {
   }
 }
 
+constexpr const char* kRecordShape =
+    "a record must be an object with one of `upsert`, `remove`, `pending`, `depose`, "
+    "`drop_deposed`";
+
 std::optional<JournalEntry> entry_of(const Json& json, const sdk::SchemaSource& schemas,
                                      std::string& problem) {
   if (!json.is_object() || json.size() != 1) {
-    problem = "a record must be an object with one of `upsert`, `remove`, `pending`";
+    problem = kRecordShape;
     return std::nullopt;
   }
   JournalEntry entry;
@@ -82,7 +86,27 @@ std::optional<JournalEntry> entry_of(const Json& json, const sdk::SchemaSource& 
     entry.pending = std::move(*pending);
     return entry;
   }
-  problem = "a record must be an object with one of `upsert`, `remove`, `pending`";
+  if (auto it = json.find("depose"); it != json.end()) {
+    std::optional<DeposedObject> deposed = deposed_from_json(*it, schemas, problem);
+    if (!deposed) return std::nullopt;
+    entry.kind = JournalEntry::Kind::Depose;
+    entry.address = deposed->resource.address;
+    entry.deposed = std::move(*deposed);
+    return entry;
+  }
+  if (auto it = json.find("drop_deposed"); it != json.end()) {
+    if (!it->is_object() || !it->contains("address") || !(*it)["address"].is_string() ||
+        !it->contains("key") || !(*it)["key"].is_string()) {
+      problem = "`drop_deposed` must be an object with `address` and `key` strings";
+      return std::nullopt;
+    }
+    entry.kind = JournalEntry::Kind::DropDeposed;
+    entry.address = (*it)["address"].get<std::string>();
+    entry.deposed.resource.address = entry.address;
+    entry.deposed.key = (*it)["key"].get<std::string>();
+    return entry;
+  }
+  problem = kRecordShape;
   return std::nullopt;
 }
 
@@ -120,6 +144,11 @@ std::string journal_record(const JournalEntry& entry) {
       return line_of(Json{{"remove", entry.address}});
     case JournalEntry::Kind::Pending:
       return line_of(Json{{"pending", pending_to_json(entry.pending)}});
+    case JournalEntry::Kind::Depose:
+      return line_of(Json{{"depose", deposed_to_json(entry.deposed)}});
+    case JournalEntry::Kind::DropDeposed:
+      return line_of(
+          Json{{"drop_deposed", Json{{"address", entry.address}, {"key", entry.deposed.key}}}});
   }
   return {};
 }
@@ -135,6 +164,13 @@ void apply_journal_entry(State& state, const JournalEntry& entry) {
       return;
     case JournalEntry::Kind::Pending:
       state.add_pending(entry.pending);
+      return;
+    case JournalEntry::Kind::Depose:
+      state.remove(entry.deposed.resource.address);
+      state.add_deposed(entry.deposed);
+      return;
+    case JournalEntry::Kind::DropDeposed:
+      state.remove_deposed(entry.address, entry.deposed.key);
       return;
   }
 }

@@ -9,6 +9,7 @@
 // record, in the order the changes happened:
 //   {"upsert":<resource as in the state file>}   {"remove":"<address>"}
 //   {"pending":<pending create as in the state file>}
+//   {"depose":<deposed object as in the state file>} {"drop_deposed":{"address":"...","key":"..."}}
 #pragma once
 
 #include <cstddef>
@@ -34,7 +35,9 @@ std::string journal_header(std::string_view lineage, int64_t serial);
 std::string journal_record(const JournalEntry& entry);
 
 // What a journal's records do to the state: Upsert stores the resource and settles any pending
-// create at its address; Remove drops the address; Pending records a create about to start.
+// create at its address; Remove drops the address; Pending records a create about to start;
+// Depose removes the current object at its address and stores the record's object as deposed;
+// DropDeposed forgets a deposed object.
 void apply_journal_entry(State& state, const JournalEntry& entry);
 
 struct JournalReplay {

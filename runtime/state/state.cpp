@@ -71,4 +71,46 @@ const PendingCreate* State::find_pending(std::string_view address) const {
   return it != pending.end() && it->address == address ? &*it : nullptr;
 }
 
+namespace {
+auto deposed_at(std::vector<DeposedObject>& deposed, std::string_view address,
+                std::string_view key) {
+  return std::lower_bound(
+      deposed.begin(), deposed.end(), std::pair{address, key},
+      [](const DeposedObject& d, const std::pair<std::string_view, std::string_view>& k) {
+        return std::pair<std::string_view, std::string_view>(d.resource.address, d.key) < k;
+      });
+}
+}  // namespace
+
+void State::add_deposed(DeposedObject object) {
+  auto it = deposed_at(deposed, object.resource.address, object.key);
+  if (it != deposed.end() && it->resource.address == object.resource.address &&
+      it->key == object.key) {
+    *it = std::move(object);
+  } else {
+    deposed.insert(it, std::move(object));
+  }
+}
+
+bool State::remove_deposed(std::string_view address, std::string_view key) {
+  auto it = deposed_at(deposed, address, key);
+  if (it == deposed.end() || it->resource.address != address || it->key != key) return false;
+  deposed.erase(it);
+  return true;
+}
+
+const DeposedObject* State::find_deposed(std::string_view address, std::string_view key) const {
+  auto it = deposed_at(const_cast<std::vector<DeposedObject>&>(deposed), address, key);
+  return it != deposed.end() && it->resource.address == address && it->key == key ? &*it : nullptr;
+}
+
+bool State::depose(std::string_view address, std::string key) {
+  const ResourceState* current = find(address);
+  if (!current) return false;
+  DeposedObject object{std::move(key), *current};
+  remove(address);
+  add_deposed(std::move(object));
+  return true;
+}
+
 }  // namespace kc::state

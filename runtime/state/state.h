@@ -45,6 +45,15 @@ struct PendingCreate {
   std::string key;  // the create's idempotency key (sdk::ApplyRequest::idempotency_key)
 };
 
+// An object that used to be stored at `resource.address` and still exists in the world, but no
+// longer is the address's current object: the create half of a create_before_destroy replacement
+// made its successor, and its delete has not succeeded yet. The next plan deletes it (with its
+// stored before_destroy hooks and rollout group); refresh reads it; `kc destroy` deletes it.
+struct DeposedObject {
+  std::string key;         // 8 hex digits, unique among the address's deposed objects
+  ResourceState resource;  // the old record: address, attributes, dependencies, rollout, hooks...
+};
+
 // Invariant kept by upsert/remove: `resources` is sorted by address with no duplicates.
 struct State {
   static constexpr int kFormatVersion = 1;
@@ -56,6 +65,7 @@ struct State {
   std::vector<std::pair<std::string, sdk::Value>> outputs;  // in declaration order
   std::vector<std::string> sensitive_outputs;               // outputs never printed, sorted
   std::vector<PendingCreate> pending;                       // sorted by address, no duplicates
+  std::vector<DeposedObject> deposed;  // sorted by (address, key), no duplicates
 
   const ResourceState* find(std::string_view address) const;
   ResourceState* find(std::string_view address);
@@ -68,6 +78,13 @@ struct State {
   // Forgets the pending create at `address`; false when there was none.
   bool clear_pending(std::string_view address);
   const PendingCreate* find_pending(std::string_view address) const;
+  // Adds (or replaces) the deposed object with the same address and key, keeping the order.
+  void add_deposed(DeposedObject object);
+  // Forgets a deposed object; false when there was none.
+  bool remove_deposed(std::string_view address, std::string_view key);
+  const DeposedObject* find_deposed(std::string_view address, std::string_view key) const;
+  // Moves the current object at `address` to `deposed` under `key`; false when there is none.
+  bool depose(std::string_view address, std::string key);
 };
 
 }  // namespace kc::state

@@ -128,6 +128,12 @@ class JournalBackend final : public state::Backend {
       case state::JournalEntry::Kind::Remove:
         log.push_back("remove " + entry.address);
         break;
+      case state::JournalEntry::Kind::Depose:
+        log.push_back("depose " + entry.deposed.resource.address);
+        break;
+      case state::JournalEntry::Kind::DropDeposed:
+        log.push_back("drop_deposed " + entry.address);
+        break;
     }
     return {};
   }

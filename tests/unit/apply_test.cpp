@@ -244,9 +244,11 @@ TEST_CASE("apply replaces destroy-first, or create-first with create_before_dest
     REQUIRE(web);
     CHECK(web->attributes.find("zone")->as_string() == "b");
     CHECK(web->attributes.find("id")->as_string() == "m-0002");
-    // First apply: pending + upsert. Replace: pending + upsert, and a removal unless the delete
-    // follows the create (then the address already holds the new object).
-    CHECK(f.backend.saves.size() == (cbd ? 4u : 5u));
+    // First apply: pending + upsert. Replace destroy-first: remove, pending, upsert. Replace
+    // create-first: pending, depose of the old object + upsert of the new, drop of the deposed
+    // record once the old object is deleted.
+    CHECK(f.backend.saves.size() == (cbd ? 6u : 5u));
+    CHECK(f.state.deposed.empty());
     REQUIRE(f.provider.world.count(machine("web")) == 1);
     CHECK(*f.provider.world[machine("web")].find("id") == sdk::Value("m-0002"));
   }

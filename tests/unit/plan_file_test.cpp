@@ -96,11 +96,21 @@ plan::PlanFile sample_file() {
   replace.replace_because = {"zone"};
   replace.create_before_destroy = true;
 
-  file.plan.changes = {create, replace};
+  // The delete of an object deposed by an earlier replacement of the same address.
+  plan::ResourceChange deposed;
+  deposed.address = replace.address;
+  deposed.type = "sim.machine";
+  deposed.provider = "sim";
+  deposed.action = plan::Action::Delete;
+  deposed.before = sdk::Value::map({{"zone", sdk::Value("z")}});
+  deposed.deposed = "0badc0de";
+
+  file.plan.changes = {create, replace, deposed};
   file.plan.steps = {
       plan::Step{0, plan::StepKind::Create, create.address, "create", "", 0, {}},
       plan::Step{1, plan::StepKind::Create, replace.address, "replace", "", 1, {0}},
       plan::Step{2, plan::StepKind::Delete, replace.address, "replace", "", 1, {0, 1}},
+      plan::Step{3, plan::StepKind::Delete, deposed.address, "delete", "", 0, {}, "0badc0de"},
   };
   plan::Wave wave;
   wave.number = 1;
@@ -110,7 +120,7 @@ plan::PlanFile sample_file() {
   wave.members = 2;
   wave.addresses = {replace.address};
   file.plan.waves = {wave};
-  file.plan.summary = plan::Summary{1, 0, 1, 0, 0};
+  file.plan.summary = plan::Summary{1, 0, 1, 1, 0};
   return file;
 }
 
@@ -194,6 +204,13 @@ TEST_CASE("plan files: encode -> decode -> encode is the identity, spans include
   CHECK(c.hooks.at("before_destroy") == std::vector<std::string>{"drain", "cordon"});
   CHECK(back->plan.changes[1].create_before_destroy);
   CHECK(back->plan.steps[2].depends_on == std::vector<int>{0, 1});
+  // The deposed object's change and step keep their key; the replace's do not get one.
+  REQUIRE(back->plan.changes.size() == 3);
+  CHECK(back->plan.changes[1].deposed.empty());
+  CHECK(back->plan.changes[2].deposed == "0badc0de");
+  CHECK(back->plan.find(file.plan.changes[2].address, "0badc0de") == &back->plan.changes[2]);
+  CHECK(back->plan.steps[2].deposed.empty());
+  CHECK(back->plan.steps[3].deposed == "0badc0de");
   CHECK(back->plan.waves[0].addresses == file.plan.waves[0].addresses);
   CHECK(back->plan.summary.replace == 1);
   REQUIRE(back->drift.size() == 2);
@@ -248,6 +265,10 @@ TEST_CASE("plan files: garbage, foreign, future and damaged files are refused wi
   altered("/plan/steps/1/depends_on", Json::array({2}), "earlier step");
   altered("/plan/steps/0/address", "sim.machine[\"zzz\"]", "no change");
   altered("/plan/steps/0/wave", 5, "wave");
+  altered("/plan/steps/3/deposed", "feedface", "deposed object");
+  altered("/plan/steps/3/deposed", "", "non-empty");
+  altered("/plan/changes/2/deposed", 7, "expected a string");
+  altered("/plan/changes/2/deposed", "", "non-empty");
   altered("/plan/waves/0/number", 3, "numbered");
   altered("/plan/changes/0/hooks", Json::array(), "expected an object");
   altered("/plan/changes/0/span", Json{{"file", "/m/main.kcl"}, {"begin", 9}, {"end", 3}}, "span");

@@ -60,7 +60,8 @@ class FakeProvider final : public sdk::Provider {
 
   std::map<std::string, sdk::Value> world;  // address -> attributes
   std::vector<std::string> log;
-  std::set<std::string> fail_apply;  // addresses whose apply_change fails
+  std::set<std::string> fail_apply;   // addresses whose apply_change fails
+  std::set<std::string> fail_delete;  // addresses whose deletes fail (creates succeed)
   int next_id = 1;
 
   const sdk::ProviderSchema& schema() const override { return schema_; }
@@ -111,7 +112,8 @@ class FakeProvider final : public sdk::Provider {
                        : request.prior.is_null() ? "create"
                                                  : "update";
     log.push_back(verb + " " + request.address);
-    if (fail_apply.count(request.address)) {
+    if (fail_apply.count(request.address) ||
+        (verb == "delete" && fail_delete.count(request.address))) {
       response.diagnostics.error(diag::Code::E0504, source::Span{},
                                  "the machine " + request.address + " caught fire");
       return response;
