@@ -136,9 +136,14 @@ int carry_out(Session& session, PlanRun& run, bool destroy, int parallelism) {
   return result.ok() ? exit_code : 1;
 }
 
-// Without changes there is nothing to carry out, but an apply still records the outputs.
+// Without changes there is nothing to carry out, but an apply still records the outputs, and a
+// destroy saves the pending creates it settled.
 int finish_unchanged(Session& session, PlanRun& run, bool destroy) {
-  if (!destroy) store_outputs(session, run);
+  if (!destroy) {
+    store_outputs(session, run);  // saves
+  } else if (run.settled_pending) {
+    session.diagnostics().append(run.backend->save(run.state));
+  }
   return session.finish();
 }
 

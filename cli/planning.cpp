@@ -71,6 +71,7 @@ std::optional<PlanRun> prepare_plan(Session& session, bool destroy, const PlanOp
   // Creates an interrupted apply left pending are settled even with --refresh=false: planning
   // around them would make their objects a second time.
   if (!run.state.pending.empty()) {
+    run.settled_pending = true;
     std::vector<plan::Drift> adopted =
         plan::adopt_pending(run.state, session.providers(), &*desired, diags);
     if (diags.has_errors()) return std::nullopt;

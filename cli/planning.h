@@ -26,6 +26,9 @@ struct PlanRun {
   std::unique_ptr<state::LocalBackend> backend;
   state::State state;              // refreshed
   std::vector<plan::Drift> drift;  // what the refresh found changed outside kc, by address
+  // Pending creates were settled (adopted or dropped): the state differs from the stored one even
+  // when the plan has no changes, so a run that may write must save it.
+  bool settled_pending = false;
   plan::Plan plan;
   // The module's provider blocks, for the executor's settings (max_concurrency, timeout).
   std::vector<eval::ProviderConfig> providers;

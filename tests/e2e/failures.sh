@@ -228,4 +228,13 @@ contains "a-3 created" 'sim.machine["a-3"]: Creation complete'
 out=$(compare_world)
 equals "one object per resource after the replacement" "ok 33"
 run "no changes at the end" 0 "$kc" plan --detailed-exitcode "${flaky[@]}" --var rate=0%
+
+# ---- A destroy of a state that holds nothing but failed creates settles them, and saves that. ----
+run "destroy everything" 0 "$kc" destroy --auto-approve "${flaky[@]}" --var rate=0%
+run "at 100% every create gives up" 1 "$kc" apply --auto-approve "${flaky[@]}" --var rate=100%
+run "only pending creates are stored" 0 "$kc" state list
+contains "a pending create" "(pending create)"
+run "destroy with nothing to delete" 0 "$kc" destroy --auto-approve "${flaky[@]}" --var rate=100%
+out=$(compare_world)
+equals "no pending create and no object is left" "ok 0"
 finish
