@@ -217,18 +217,8 @@ bool WorldStore::modify(const std::function<bool(SimWorld&, diag::Diagnostics&)>
 bool WorldStore::modify_unsynced(const std::function<bool(SimWorld&, diag::Diagnostics&)>& change,
                                  diag::Diagnostics& diagnostics, uint64_t* ticket) {
   *ticket = 0;
-  std::string error;
-  if (!support::ensure_directory(sim_directory(module_dir_), &error)) {
-    world_error(diagnostics, error);
-    return false;
-  }
-  std::optional<support::FileLock> lock =
-      support::FileLock::acquire(lock_path(module_dir_), &error);
-  if (!lock) {
-    world_error(diagnostics, error);
-    return false;
-  }
-  if (refresh(/*locked=*/true, diagnostics) == nullptr) return false;
+  std::optional<support::FileLock> lock = lock_for_writing(diagnostics);
+  if (!lock) return false;
   const size_t errors_before = diagnostics.error_count();
   cached_.begin_tracking();
   const bool changed = change(cached_, diagnostics);
@@ -326,19 +316,25 @@ bool WorldStore::compact_locked(diag::Diagnostics& diagnostics) {
   return true;
 }
 
-bool WorldStore::compact(diag::Diagnostics& diagnostics) {
+std::optional<support::FileLock> WorldStore::lock_for_writing(diag::Diagnostics& diagnostics) {
   std::string error;
   if (!support::ensure_directory(sim_directory(module_dir_), &error)) {
     world_error(diagnostics, error);
-    return false;
+    return std::nullopt;
   }
   std::optional<support::FileLock> lock =
       support::FileLock::acquire(lock_path(module_dir_), &error);
   if (!lock) {
     world_error(diagnostics, error);
-    return false;
+    return std::nullopt;
   }
-  if (refresh(/*locked=*/true, diagnostics) == nullptr) return false;
+  if (refresh(/*locked=*/true, diagnostics) == nullptr) return std::nullopt;
+  return lock;
+}
+
+bool WorldStore::compact(diag::Diagnostics& diagnostics) {
+  std::optional<support::FileLock> lock = lock_for_writing(diagnostics);
+  if (!lock) return false;
   return compact_locked(diagnostics);
 }
 

@@ -27,6 +27,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "providers/sim/world.h"
+#include "support/files.h"
 
 namespace kc::sim {
 
@@ -88,6 +89,9 @@ class WorldStore {
   // Brings the cache up to date; `locked` when the caller holds the world's lock (otherwise it is
   // taken when it can be).
   const SimWorld* refresh(bool locked, diag::Diagnostics& diagnostics);
+  // Creates the sim directory, takes the world's flock and brings the cached world up to date
+  // under it: what every write starts with. nullopt after reporting why not.
+  std::optional<support::FileLock> lock_for_writing(diag::Diagnostics& diagnostics);
   bool compact_locked(diag::Diagnostics& diagnostics);
   // Opens (or reopens, when the file was replaced) the journal for appending.
   bool open_journal(diag::Diagnostics& diagnostics);

@@ -9,26 +9,19 @@
 
 #include "providers/sim/sim_provider.h"
 #include "providers/sim/world.h"
+#include "tests/unit/temp_dir.h"
 
 namespace {
+
+// A temporary directory named after this test file.
+struct TempDir : kc::test::TempDir {
+  TempDir() : kc::test::TempDir("kc-sim-key-test") {}
+};
 
 using namespace kc;
 using sdk::Value;
 
 constexpr const char* kAddress = "sim.machine[\"web\"]";
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "kc-sim-key-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
 
 void configure(sdk::Provider& provider, const std::string& dir) {
   diag::Diagnostics diagnostics = provider.configure(sdk::ConfigureRequest{Value(), dir});

@@ -18,8 +18,16 @@
 #include "providers/sim/sim_provider.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
+#include "tests/unit/temp_dir.h"
 
 namespace {
+
+using kc::test::messages;
+
+// A temporary directory named after this test file.
+struct TempDir : kc::test::TempDir {
+  TempDir() : kc::test::TempDir("kc-sim-test") {}
+};
 
 using namespace kc;
 using sdk::Value;
@@ -28,30 +36,11 @@ constexpr const char* kAddress = "sim.machine[\"web\"]";
 constexpr int64_t kGi = int64_t{1} << 30;
 
 // A fresh directory under the system temp dir, removed with its contents at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "kc-sim-test-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
 Value machine(Value cpu, Value memory, Value zone) {
   return Value::map({{"cpu", cpu}, {"memory", memory}, {"zone", zone}});
 }
 Value machine(int64_t cpu, int64_t memory_gi, const char* zone) {
   return machine(Value(cpu), Value(sdk::ByteSize{memory_gi * kGi}), Value(zone));
-}
-
-std::string messages(const diag::Diagnostics& diagnostics) {
-  std::string text;
-  for (const diag::Diagnostic& d : diagnostics.all())
-    text += d.message + "\n";
-  return text;
 }
 
 void configure(sdk::Provider& provider, const std::string& dir, Value config = Value()) {

@@ -13,33 +13,21 @@
 #include "providers/sim/workloads.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
+#include "tests/unit/temp_dir.h"
 
 namespace {
+
+using kc::test::messages;
+
+// A temporary directory named after this test file.
+struct TempDir : kc::test::TempDir {
+  TempDir() : kc::test::TempDir("kc-sim-workloads") {}
+};
 
 using namespace kc;
 using sdk::Value;
 
 constexpr int64_t kGi = int64_t{1} << 30;
-
-struct TempDir {
-  std::string path;
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "kc-sim-workloads-XXXXXX").string();
-    path = ::mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path, ec);
-  }
-};
-
-std::string messages(const diag::Diagnostics& diagnostics) {
-  std::string text;
-  for (const diag::Diagnostic& d : diagnostics.all())
-    text += d.message + "\n";
-  return text;
-}
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;

@@ -51,12 +51,12 @@ local function main()
   local buf = vim.api.nvim_get_current_buf()
   vim.lsp.buf_attach_client(buf, client_id)
   local client = vim.lsp.get_client_by_id(client_id)
-  if not client or not vim.wait(10000, function() return client.initialized end, 20) then
+  if not client or not vim.wait(30000, function() return client.initialized end, 20) then
     error('initialize did not complete')
   end
 
   local function request(method, params)
-    local response = client.request_sync(method, params, 10000, buf)
+    local response = client.request_sync(method, params, 30000, buf)
     if not response then return nil, 'no response (timeout)' end
     if response.err then return nil, vim.inspect(response.err) end
     return response.result
@@ -69,7 +69,7 @@ local function main()
 
   -- Diagnostics arrive after didOpen.
   local function diagnostics() return vim.diagnostic.get(buf) end
-  vim.wait(10000, function() return #diagnostics() > 0 end, 20)
+  vim.wait(30000, function() return #diagnostics() > 0 end, 20)
   local found = diagnostics()
   check('diagnostics after opening', #found == 1 and found[1].code == 'E0301',
         vim.inspect(found))
@@ -81,7 +81,7 @@ local function main()
   local line = vim.api.nvim_buf_get_lines(buf, row - 1, row, false)[1]
   vim.api.nvim_buf_set_lines(buf, row - 1, row, false, { (line:gsub('len%(5%)', 'len(pools)')) })
   check('diagnostics cleared after an incremental edit',
-        vim.wait(10000, function() return #diagnostics() == 0 end, 20), vim.inspect(diagnostics()))
+        vim.wait(30000, function() return #diagnostics() == 0 end, 20), vim.inspect(diagnostics()))
 
   local hover = request('textDocument/hover', position_params('pools[', 1))
   check('hover shows the let, its type and doc',
@@ -116,7 +116,7 @@ local function main()
   check('rename applied by the client renames every use', uses == 3, text)
 
   local refused = client.request_sync('textDocument/rename',
-    vim.tbl_extend('force', position_params('host', 1), { newName = 'schema' }), 10000, buf)
+    vim.tbl_extend('force', position_params('host', 1), { newName = 'schema' }), 30000, buf)
   check('rename to a keyword is refused', refused and refused.err ~= nil, vim.inspect(refused))
 
   local signature = request('textDocument/signatureHelp', position_params('0/24, 1)', 6))
@@ -170,7 +170,7 @@ local function main()
 
   -- A quick fix: an unused import offers its removal.
   vim.api.nvim_buf_set_lines(buf, 0, 0, false, { 'import "std/semver" as semver' })
-  vim.wait(10000, function()
+  vim.wait(30000, function()
     for _, d in ipairs(diagnostics()) do if d.code == 'unused-import' then return true end end
     return false
   end, 20)
@@ -187,13 +187,13 @@ local function main()
 
   -- Formatting: misalign a line, let the server format the whole buffer.
   vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'spaced   =    1' })
-  vim.lsp.buf.formatting_sync(nil, 10000)
+  vim.lsp.buf.formatting_sync(nil, 30000)
   local tail = vim.api.nvim_buf_get_lines(buf, -2, -1, false)[1]
   check('formatting through the client', tail == 'spaced = 1', tail)
 
   -- Shutdown and exit.
   client.stop()
-  check('the server exits after shutdown', vim.wait(10000, function() return client.is_stopped() end, 20))
+  check('the server exits after shutdown', vim.wait(30000, function() return client.is_stopped() end, 20))
 end
 
 local ok, err = pcall(main)

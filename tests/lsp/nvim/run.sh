@@ -12,5 +12,5 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cp -r "$here/workspace" "$work/ws"
 cd "$work/ws"
-KC="$kc" WORKSPACE="$work/ws" HOME="$work" timeout 120 \
+KC="$kc" WORKSPACE="$work/ws" HOME="$work" timeout 300 \
   nvim --headless --clean -u NONE -c "luafile $here/client.lua"
