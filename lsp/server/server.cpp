@@ -668,6 +668,10 @@ int run_synchronously(Server& server, std::istream& in, std::ostream& out) {
 int run_server(Server& server, std::istream& in, std::ostream& out, bool synchronous) {
   if (synchronous) return run_synchronously(server, in, out);
   auto inbox = std::make_shared<Inbox>();
+  // A tied input stream flushes its output stream before every read (std::cin is tied to
+  // std::cout). The reader thread would then flush `out` while the worker writes to it, a data
+  // race that garbles or strands responses; only the worker may touch `out`.
+  in.tie(nullptr);
   // Detached: after `exit` the process ends while it may still wait for input that never comes.
   std::thread([inbox, &in] {
     while (true) {

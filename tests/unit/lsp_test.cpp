@@ -9,8 +9,10 @@
 #include "lsp/server/documents.h"
 #include "lsp/server/overlay_file_system.h"
 #include "lsp/server/positions.h"
+#include "lsp/server/server.h"
 #include "lsp/server/transport.h"
 #include "lsp/server/uri.h"
+#include "providers/registry/builtin_providers.h"
 
 using namespace kc::lsp;
 
@@ -45,6 +47,31 @@ TEST_CASE("lsp framing: messages in a row, tolerant headers, clean end, broken f
   std::ostringstream out;
   write_message(out, "{\"é\":1}");
   CHECK(out.str() == "Content-Length: 8\r\n\r\n{\"é\":1}");  // é is two bytes
+}
+
+TEST_CASE("lsp threaded mode: the reader never flushes the output the worker writes") {
+  // std::cin is tied to std::cout: left tied, every read on the reader thread would flush the
+  // stream the worker writes, and under load responses came out garbled or stranded.
+  std::ostringstream out;
+  std::string input;
+  for (const char* body : {R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{}})",
+                           R"({"jsonrpc":"2.0","id":2,"method":"shutdown"})"}) {
+    input += "Content-Length: " + std::to_string(std::string_view(body).size()) + "\r\n\r\n";
+    input += body;
+  }
+  std::istringstream in(input);  // ends without `exit`: the reader thread is done when it returns
+  in.tie(&out);
+  kc::providers::BuiltinProviders providers;
+  Server server(ServerOptions{}, providers);
+  run_server(server, in, out, /*synchronous=*/false);
+  CHECK(in.tie() == nullptr);
+  std::istringstream written(out.str());
+  std::vector<int> ids;
+  for (ReadResult r = read_message(written); r.status == ReadStatus::Message;
+       r = read_message(written)) {
+    ids.push_back(nlohmann::json::parse(r.body).at("id").get<int>());
+  }
+  CHECK(ids == std::vector<int>{1, 2});
 }
 
 TEST_CASE("lsp positions: UTF-16, UTF-8 and UTF-32 columns, CR LF, clamping") {
