@@ -8,10 +8,7 @@
 set -euo pipefail
 kc=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export NO_COLOR=1
+enter_workdir
 
 # 40 resources in four levels: networks, subnets, machines on them, load balancers over them.
 cat >main.kcl <<'KCL'

@@ -10,11 +10,8 @@ set -euo pipefail
 kc=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cp "$root/examples/ha-prod/main.kcl" "$work/main.kcl"
-cd "$work"
-export NO_COLOR=1
+enter_workdir
+cp "$root/examples/ha-prod/main.kcl" main.kcl
 vars=(--var workers=2)
 app0='prod.sim.machine["app-0"]'
 

@@ -18,10 +18,7 @@
 set -euo pipefail
 kc=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export NO_COLOR=1
+enter_workdir
 
 # 30 resources in four levels (33 with `extra = 3`): a network, three subnets, eight machines on
 # each, two load balancers over the first machines of the subnets.

@@ -4,6 +4,15 @@
 passed=0
 failed=0
 
+# Makes a temporary directory `$work`, removed when the script exits, and enters it; output is
+# plain text (no colour) for the checks.
+enter_workdir() {
+  work=$(mktemp -d)
+  trap 'rm -rf "$work"' EXIT
+  cd "$work"
+  export NO_COLOR=1
+}
+
 pass() { passed=$((passed + 1)); echo "PASS $1"; }
 fail() {
   failed=$((failed + 1))

@@ -9,10 +9,7 @@
 set -euo pipefail
 kc=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export NO_COLOR=1
+enter_workdir
 
 cat >main.kcl <<'KCL'
 param image: string = "kubernetes-v1"

@@ -4,10 +4,7 @@
 set -euo pipefail
 kc=$(realpath "$1")
 source "$(dirname "$0")/lib.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-export NO_COLOR=1
+enter_workdir
 
 write_module() {  # write_module CPU
   cat >main.kcl <<KCL

@@ -9,6 +9,7 @@
 
 #include "providers/sim/sim_provider.h"
 #include "providers/sim/world.h"
+#include "tests/unit/sim_fixtures.h"
 #include "tests/unit/temp_dir.h"
 
 namespace {
@@ -19,14 +20,10 @@ struct TempDir : kc::test::TempDir {
 };
 
 using namespace kc;
+using kc::test::configure;
 using sdk::Value;
 
 constexpr const char* kAddress = "sim.machine[\"web\"]";
-
-void configure(sdk::Provider& provider, const std::string& dir) {
-  diag::Diagnostics diagnostics = provider.configure(sdk::ConfigureRequest{Value(), dir});
-  REQUIRE(diagnostics.empty());
-}
 
 Value planned_machine(sdk::Provider& provider) {
   Value inputs =

@@ -15,10 +15,12 @@
 #include "providers/sim/sim_schema.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
+#include "tests/unit/sim_fixtures.h"
 #include "tests/unit/temp_dir.h"
 
 namespace {
 
+using kc::test::configure;
 using kc::test::messages;
 
 // A temporary directory named after this test file.
@@ -53,11 +55,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     pos = end + 1;
   }
   return lines;
-}
-
-void configure(sim::SimProvider& provider, const std::string& dir) {
-  diag::Diagnostics d = provider.configure(sdk::ConfigureRequest{Value(), dir});
-  REQUIRE_MESSAGE(d.empty(), messages(d));
 }
 
 // Creates a machine named `name` through the provider and returns its state.

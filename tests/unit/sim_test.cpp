@@ -18,11 +18,16 @@
 #include "providers/sim/sim_provider.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
+#include "tests/unit/sim_fixtures.h"
 #include "tests/unit/temp_dir.h"
 
 namespace {
 
+using kc::test::address_of;
+using kc::test::configure;
+using kc::test::create_ok;
 using kc::test::messages;
+using kc::test::try_create;
 
 // A temporary directory named after this test file.
 struct TempDir : kc::test::TempDir {
@@ -41,11 +46,6 @@ Value machine(Value cpu, Value memory, Value zone) {
 }
 Value machine(int64_t cpu, int64_t memory_gi, const char* zone) {
   return machine(Value(cpu), Value(sdk::ByteSize{memory_gi * kGi}), Value(zone));
-}
-
-void configure(sdk::Provider& provider, const std::string& dir, Value config = Value()) {
-  diag::Diagnostics diagnostics = provider.configure(sdk::ConfigureRequest{config, dir});
-  REQUIRE_MESSAGE(diagnostics.empty(), messages(diagnostics));
 }
 
 Value create(sdk::Provider& provider, const Value& inputs, const char* address = kAddress) {
@@ -571,27 +571,6 @@ TEST_CASE("builtin providers hold sim and configure it") {
 // ---- kubeconfig, and actions.
 
 namespace {
-
-std::string address_of(const std::string& type, const std::string& label) {
-  return type + "[\"" + label + "\"]";
-}
-
-// Plans and applies a create of `type` through the provider interface, as the executor does.
-sdk::ApplyResponse try_create(sdk::Provider& provider, const std::string& type,
-                              const std::string& label, const Value& inputs) {
-  const std::string address = address_of(type, label);
-  sdk::PlanResponse plan = provider.plan_change(sdk::PlanRequest{type, address, Value(), inputs});
-  REQUIRE_MESSAGE(plan.diagnostics.empty(), messages(plan.diagnostics));
-  return provider.apply_change(sdk::ApplyRequest{type, address, Value(), plan.planned, ""});
-}
-
-Value create_ok(sdk::Provider& provider, const std::string& type, const std::string& label,
-                const Value& inputs) {
-  sdk::ApplyResponse applied = try_create(provider, type, label, inputs);
-  REQUIRE_MESSAGE(applied.diagnostics.empty(), messages(applied.diagnostics));
-  REQUIRE(!applied.state.is_null());
-  return applied.state;
-}
 
 // The first error of a create that must fail; also checks nothing was stored.
 std::string create_error(sdk::Provider& provider, const std::string& type, const std::string& label,

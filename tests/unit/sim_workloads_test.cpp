@@ -13,11 +13,16 @@
 #include "providers/sim/workloads.h"
 #include "providers/sim/world.h"
 #include "providers/sim/world_store.h"
+#include "tests/unit/sim_fixtures.h"
 #include "tests/unit/temp_dir.h"
 
 namespace {
 
+using kc::test::address_of;
+using kc::test::configure;
+using kc::test::create_ok;
 using kc::test::messages;
+using kc::test::try_create;
 
 // A temporary directory named after this test file.
 struct TempDir : kc::test::TempDir {
@@ -31,30 +36,6 @@ constexpr int64_t kGi = int64_t{1} << 30;
 
 bool contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
-}
-
-std::string address_of(const std::string& type, const std::string& label) {
-  return type + "[\"" + label + "\"]";
-}
-
-void configure(sdk::Provider& provider, const std::string& dir, Value config = Value()) {
-  diag::Diagnostics diagnostics = provider.configure(sdk::ConfigureRequest{config, dir});
-  REQUIRE_MESSAGE(diagnostics.empty(), messages(diagnostics));
-}
-
-sdk::ApplyResponse try_create(sdk::Provider& provider, const std::string& type,
-                              const std::string& label, const Value& inputs) {
-  const std::string address = address_of(type, label);
-  sdk::PlanResponse plan = provider.plan_change(sdk::PlanRequest{type, address, Value(), inputs});
-  REQUIRE_MESSAGE(plan.diagnostics.empty(), messages(plan.diagnostics));
-  return provider.apply_change(sdk::ApplyRequest{type, address, Value(), plan.planned, ""});
-}
-
-Value create_ok(sdk::Provider& provider, const std::string& type, const std::string& label,
-                const Value& inputs) {
-  sdk::ApplyResponse applied = try_create(provider, type, label, inputs);
-  REQUIRE_MESSAGE(applied.diagnostics.empty(), messages(applied.diagnostics));
-  return applied.state;
 }
 
 sdk::ActionResponse act(sdk::Provider& provider, const std::string& type, const std::string& label,
