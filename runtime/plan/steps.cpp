@@ -62,6 +62,66 @@ Chain add_chain(std::vector<Node>& nodes, const ResourceChange& change, StepKind
   return chain;
 }
 
+// Whether `target` is among the nodes `from` waits for, directly or not.
+bool waits_for(const std::vector<Node>& nodes, size_t from, size_t target) {
+  std::vector<char> seen(nodes.size(), 0);
+  std::vector<size_t> stack{from};
+  while (!stack.empty()) {
+    size_t at = stack.back();
+    stack.pop_back();
+    if (at == target) return true;
+    if (seen[at]) continue;
+    seen[at] = 1;
+    for (size_t next : nodes[at].after)
+      stack.push_back(next);
+  }
+  return false;
+}
+
+bool acyclic(const std::vector<Node>& nodes) {
+  std::vector<size_t> waiting(nodes.size());
+  std::vector<std::vector<size_t>> dependents(nodes.size());
+  std::vector<size_t> ready;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    waiting[i] = nodes[i].after.size();
+    for (size_t dep : nodes[i].after)
+      dependents[dep].push_back(i);
+    if (waiting[i] == 0) ready.push_back(i);
+  }
+  size_t emitted = 0;
+  while (!ready.empty()) {
+    size_t i = ready.back();
+    ready.pop_back();
+    ++emitted;
+    for (size_t d : dependents[i]) {
+      if (--waiting[d] == 0) ready.push_back(d);
+    }
+  }
+  return emitted == nodes.size();
+}
+
+// Adds each (node, what it should wait for) edge that keeps the graph free of new cycles: all at
+// once when that is acyclic (the usual case, one linear check), else one by one, each after a
+// search that it closes no cycle.
+void add_preferred_edges(std::vector<Node>& nodes,
+                         const std::vector<std::pair<size_t, size_t>>& preferred) {
+  std::vector<std::pair<size_t, size_t>> added;
+  for (const auto& [from, to] : preferred) {
+    std::vector<size_t>& after = nodes[from].after;
+    if (std::find(after.begin(), after.end(), to) != after.end()) continue;
+    after.push_back(to);
+    added.emplace_back(from, to);
+  }
+  if (added.empty() || acyclic(nodes)) return;
+  for (const auto& [from, to] : added) {
+    std::vector<size_t>& after = nodes[from].after;
+    after.erase(std::find(after.begin(), after.end(), to));
+  }
+  for (const auto& [from, to] : added) {
+    if (!waits_for(nodes, to, from)) add_edge(nodes, from, to);
+  }
+}
+
 // Where a member of a rollout wave sits.
 struct Placement {
   int wave = 0;
@@ -200,6 +260,23 @@ std::vector<Step> build_steps(const std::vector<ResourceChange>& changes, const 
     }
   }
 
+  // An update of X waits for the deletes (with their before_destroy actions, such as leaving a
+  // membership) of what depended on X: a departing etcd member keeps the certificate that names
+  // it and its machine's role until it has left. Only preferred: an edge that would close a cycle
+  // with the order above (two rollout groups interleaved) is left out.
+  std::vector<std::pair<size_t, size_t>> preferred;  // (update's first node, delete's last)
+  for (const ResourceChange& change : changes) {
+    if (change.action != Action::Delete || !change.deposed.empty()) continue;
+    const Chain& deleted = delete_side.at(change.address);
+    for (const std::string& dep : change.depends_on) {
+      auto it = create_side.find(dep);
+      if (it == create_side.end()) continue;
+      const Node& first = nodes[it->second.first];
+      if (first.change->action != Action::Update) continue;
+      preferred.emplace_back(it->second.first, deleted.last);
+    }
+  }
+  add_preferred_edges(nodes, preferred);
   // Kahn's algorithm, smallest node index first.
   std::vector<size_t> waiting(nodes.size());
   std::vector<std::vector<size_t>> dependents(nodes.size());

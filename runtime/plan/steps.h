@@ -16,6 +16,8 @@ namespace kc::plan {
 //  - a create/update (with its before_ actions) runs after the create/update/replace-create steps
 //    of its desired dependencies and their after_create/after_update actions;
 //  - a delete of X runs after the deletes of everything that depended on X in `prior`;
+//  - an update of X runs after the deletes (and their before_destroy actions) of the resources
+//    deleted outright that depended on X, unless that edge would close a cycle;
 //  - a replace's create runs after its delete, or the reverse when it creates first;
 //  - rollout groups (waves.h) split their members' changes into waves: every step of a group's
 //    wave k+1 runs after every step of its wave k. Steps carry their global wave number (0 outside

@@ -238,3 +238,48 @@ TEST_CASE("steps: destroying a whole quorum group skips the last member's before
   CHECK(find_step(steps, "sim.machine[\"m-2\"]", StepKind::Action) == nullptr);
   CHECK(find_step(steps, "sim.machine[\"m-2\"]", StepKind::Delete)->wave == 3);
 }
+
+TEST_CASE("steps: an update waits for the deletes of what depended on it") {
+  // etcd shrinking: the member leaves and is deleted before its certificate drops its name.
+  plan::ResourceChange certificate = member("cert", Action::Update, "", std::nullopt, std::nullopt);
+  plan::ResourceChange leaving = member("etcd-2", Action::Delete, "", std::nullopt, std::nullopt);
+  leaving.depends_on = {certificate.address};
+  leaving.hooks = {{"before_destroy", {"remove_member"}}};
+  diag::Diagnostics diags;
+  std::vector<plan::Step> steps = plan::build_steps({certificate, leaving}, state::State{}, diags);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(steps.size() == 3);
+  CHECK(steps[0].action == "remove_member");
+  CHECK(steps[1].kind == StepKind::Delete);
+  CHECK(steps[2].kind == StepKind::Update);
+  CHECK(steps[2].depends_on == std::vector<int>{1});
+}
+
+TEST_CASE("steps: the update-after-delete order yields where it would close a cycle") {
+  // A pool surging onto a subnet that is updated: the new machine (wave 1) needs the subnet's
+  // update, and the old machine's delete (wave 2) follows the new one, so the old machine cannot
+  // also go before the update. A standalone machine on that subnet still goes before it.
+  plan::ResourceChange subnet = member("subnet", Action::Update, "", std::nullopt, std::nullopt);
+  plan::ResourceChange added = member("new", Action::Create, "pool", count(1), count(0));
+  plan::ResourceChange removed = member("old", Action::Delete, "pool", count(1), count(0));
+  plan::ResourceChange alone = member("alone", Action::Delete, "", std::nullopt, std::nullopt);
+  added.depends_on = removed.depends_on = alone.depends_on = {subnet.address};
+  // The pool keeps a third, unchanged member, so it is not a new group and the create is a wave.
+  plan::ResourceChange kept = member("kept", Action::NoOp, "pool", count(1), count(0));
+  diag::Diagnostics diags;
+  std::vector<plan::Wave> waves;
+  std::vector<plan::Step> steps =
+      plan::build_steps({subnet, added, removed, alone, kept}, state::State{}, diags, &waves);
+  CHECK_FALSE(diags.has_errors());
+  REQUIRE(waves.size() == 2);
+  REQUIRE(steps.size() == 4);
+  auto id = [&](const plan::ResourceChange& c) {
+    for (const plan::Step& s : steps) {
+      if (s.address == c.address) return s.id;
+    }
+    return -1;
+  };
+  CHECK(id(alone) < id(subnet));
+  CHECK(id(subnet) < id(added));
+  CHECK(id(added) < id(removed));
+}
