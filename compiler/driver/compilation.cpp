@@ -85,8 +85,8 @@ void Compilation::add_expression(uint32_t root) {
         .with_label("this is more than one");
     return;
   }
-  files_.push_back(std::move(parsed.file));
-  program_.modules[root].files.push_back(&files_.back());
+  files_.push_back(std::make_shared<const ast::File>(std::move(parsed.file)));
+  program_.modules[root].files.push_back(files_.back().get());
 }
 
 int32_t Compilation::load_module(const std::string& path, const std::string& name,
@@ -134,10 +134,13 @@ int32_t Compilation::load_module(const std::string& path, const std::string& nam
       continue;
     }
     source::FileId id = sources_.add(source::display_path(file_path), std::move(*text));
-    syntax::ParseResult parsed = syntax::parse(sources_, id);
+    std::string file_key = paths.size() == 1 && dir != path
+                               ? key
+                               : (fs::path(key) / fs::path(file_path).filename()).string();
+    ParsedFile parsed = parse_file(file_key, id);
     diagnostics_.append(parsed.diagnostics);
     files_.push_back(std::move(parsed.file));
-    program_.modules[index].files.push_back(&files_.back());
+    program_.modules[index].files.push_back(files_.back().get());
   }
 
   // Imports are loaded after the module's own files so that a cycle names complete modules.
@@ -168,6 +171,22 @@ int32_t Compilation::load_module(const std::string& path, const std::string& nam
   }
   loading_.pop_back();
   return index;
+}
+
+ParsedFile Compilation::parse_file(const std::string& file_key, source::FileId id) {
+  const source::SourceFile& file = sources_.file(id);
+  if (parse_cache_ != nullptr) {
+    if (const ParsedFile* cached = parse_cache_->find(file_key, id, file.path(), file.text())) {
+      return *cached;
+    }
+  }
+  syntax::ParseResult result = syntax::parse(sources_, id);
+  ParsedFile parsed{std::make_shared<const ast::File>(std::move(result.file)),
+                    std::move(result.diagnostics)};
+  if (parse_cache_ != nullptr) {
+    parse_cache_->store(file_key, id, file.path(), std::string(file.text()), parsed);
+  }
+  return parsed;
 }
 
 std::optional<std::string> Compilation::resolve_import(const std::string& spec,

@@ -12,6 +12,7 @@
 
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/file_system.h"
+#include "compiler/driver/parse_cache.h"
 #include "compiler/eval/evaluate.h"
 #include "compiler/sema/checked.h"
 #include "compiler/sema/program.h"
@@ -34,6 +35,12 @@ inline constexpr const char* kExprExport = "__expr__";
 class Compilation {
  public:
   Compilation(CompileOptions options, const sdk::SchemaSource& schemas, const FileSystem& fs);
+
+  // Parses through `cache` (parse_cache.h): files whose parse it holds are not parsed again, and
+  // the parses made are stored in it. The result is the same as without a cache. Call before
+  // check() or parse_root(); the cache must outlive those calls (the trees it hands out are shared,
+  // so they stay valid as long as this compilation).
+  void use_parse_cache(ParseCache* cache) { parse_cache_ = cache; }
 
   // Loads the root module and everything it imports, parses and checks it. Diagnostics accumulate;
   // a missing root module is an E0202 without a span. Checking is skipped when loading or parsing
@@ -64,6 +71,8 @@ class Compilation {
   std::optional<std::string> resolve_import(const std::string& spec,
                                             const std::string& from_dir) const;
 
+  // The parse of the file at `file_key` (canonical path) just added to sources_ as `id`.
+  ParsedFile parse_file(const std::string& file_key, source::FileId id);
   // Adds the `--expr` file to the root module.
   void add_expression(uint32_t root);
   // Resolves root path, module_dir_ and program_.root.
@@ -75,7 +84,9 @@ class Compilation {
   const FileSystem& fs_;
   source::SourceManager sources_;
   diag::Diagnostics diagnostics_;
-  std::deque<ast::File> files_;  // stable addresses: sema::Program points into it
+  ParseCache* parse_cache_ = nullptr;
+  // Every parsed file (sema::Program points into them); shared with the parse cache, if any.
+  std::vector<std::shared_ptr<const ast::File>> files_;
   sema::Program program_;
   std::map<std::string, int32_t> module_by_path_;  // canonical path -> module index
   std::vector<std::string> loading_;               // canonical paths being loaded (cycle check)

@@ -65,6 +65,7 @@ bool is_domain(TypeKind kind) {
 
 void Checker::run() {
   out_.modules.resize(program_.modules.size());
+  out_.resource_schemas = &schemas_;
   states_.resize(program_.modules.size());
   for (uint32_t m = 0; m < program_.modules.size(); ++m)
     declare(m);
@@ -406,6 +407,7 @@ TypeId Checker::with(uint32_t m, uint32_t f, const ast::With& node) {
       for (const Field& item : fields(m, f, node.body)) {
         note_field(seen, item, "field");
         const FieldInfo* field = schema_of(object).find_field(item.name.text);
+        if (field != nullptr) note_schema_member(m, item.name.span, object, item.name.text);
         if (field == nullptr) {
           infer(m, f, item.value, std::nullopt);
           if (const SchemaLet* let = schema_of(object).find_let(item.name.text)) {

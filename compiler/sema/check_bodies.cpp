@@ -179,6 +179,9 @@ void Checker::instance_assign(uint32_t m, uint32_t f, const ast::FieldAssign& as
     return;
   }
   const FieldInfo* field = info.find_field(key->text);
+  if (field != nullptr) {
+    note_member_use(m, key->span, NameUse::Kind::Field, scan.module, scan.symbol, key->text);
+  }
   if (field == nullptr) {
     infer(m, f, assign.value, std::nullopt);
     if (const SchemaLet* let = scan.info(out_).find_let(key->text)) {
@@ -232,6 +235,7 @@ void Checker::instance_block(uint32_t m, uint32_t f, const ast::LabelledBlock& b
     return;
   }
   const std::string name = found->name;
+  note_member_use(m, block.field.span, NameUse::Kind::Field, scan.module, scan.symbol, name);
   scan.assigned.insert(name);
   if (!generated && scan.first_block.emplace(name, block.field.span).second) {
     if (auto it = scan.seen.find(name); it != scan.seen.end())

@@ -28,6 +28,7 @@ void Checker::declare(uint32_t m) {
     const ast::File& ast_file = *module.files[f];
     checked.expr_types.emplace_back(ast_file.exprs.size(), types_.error());
     checked.names.emplace_back();
+    checked.uses.emplace_back();
     for (uint32_t d = 0; d < ast_file.decls.size(); ++d) {
       const ast::Decl& decl = ast_file.decls[d];
       // Providers and backends configure the runtime; they are not names an expression can read.

@@ -60,6 +60,7 @@ std::optional<Checker::Declared> Checker::lookup_qualified(uint32_t m,
                                                            bool report) {
   if (!name.module) {
     std::optional<Declared> found = lookup(m, name.name.text);
+    if (found) note_symbol_use(m, name.name.span, *found);
     if (!found && report) {
       unknown_member(Code::E0201, name.name.span, name.name.text,
                      fmt::format("unknown name {}", ticked(name.name.text)), visible_names(m));
@@ -75,11 +76,13 @@ std::optional<Checker::Declared> Checker::lookup_qualified(uint32_t m,
     }
     return std::nullopt;
   }
+  note_symbol_use(m, name.module->span, *import);
   int32_t target = symbol(*import).module;
   if (target == kNoModule) return std::nullopt;  // the import was reported
   const CheckedModule& module = out_.modules[static_cast<uint32_t>(target)];
   if (auto it = module.by_name.find(name.name.text);
       it != module.by_name.end() && public_kind(module.symbols[it->second].kind)) {
+    note_symbol_use(m, name.name.span, Declared{static_cast<uint32_t>(target), it->second});
     return Declared{static_cast<uint32_t>(target), it->second};
   }
   if (report) {
@@ -108,7 +111,10 @@ std::optional<Checker::Declared> Checker::static_path(uint32_t m, uint32_t f, Ex
   if (const auto* ref = std::get_if<ast::NameRef>(&e.node)) {
     if (bound_locally(ref->name.text)) return std::nullopt;
     std::optional<Declared> found = lookup(m, ref->name.text);
-    if (found && declaration_kind(symbol(*found).kind)) return found;
+    if (found && declaration_kind(symbol(*found).kind)) {
+      note_symbol_use(m, ref->name.span, *found);
+      return found;
+    }
     return std::nullopt;
   }
   if (const auto* member = std::get_if<ast::Member>(&e.node)) {
@@ -124,6 +130,7 @@ std::optional<Checker::Declared> Checker::static_path(uint32_t m, uint32_t f, Ex
     if (kind == SymbolKind::Export || !declaration_kind(kind) || kind == SymbolKind::Import) {
       return std::nullopt;
     }
+    note_symbol_use(m, member->member.span, Declared{target, it->second});
     return Declared{target, it->second};
   }
   return std::nullopt;
@@ -141,6 +148,9 @@ std::optional<TypeId> Checker::contextual_member(uint32_t m, uint32_t f, ExprId 
     if (local.first == name) return std::nullopt;
   }
   out_.modules[m].names[f][id.index] = NameTarget{m, kEnumMember};
+  const Type& enum_type = types_.get(want);
+  note_member_use(m, file(m, f).expr(id).span, NameUse::Kind::EnumMember, enum_type.module_index,
+                  enum_type.symbol, std::string(name));
   return want;
 }
 
@@ -167,10 +177,14 @@ TypeId Checker::name_ref(uint32_t m, uint32_t f, ExprId id, const ast::NameRef& 
     const SchemaInfo& info = out_.modules[instance_->module].schemas[instance_->symbol];
     if (const FieldInfo* field = info.find_field(name)) {
       module.names[f][id.index] = NameTarget{m, kInstanceName};
+      note_member_use(m, ref.name.span, NameUse::Kind::Field, instance_->module, instance_->symbol,
+                      name);
       return types_.value_type(field->type);
     }
     if (const SchemaLet* let = info.find_let(name)) {
       module.names[f][id.index] = NameTarget{m, kInstanceName};
+      note_member_use(m, ref.name.span, NameUse::Kind::Field, instance_->module, instance_->symbol,
+                      name);
       return schema_let_type(instance_->module, instance_->symbol,
                              static_cast<size_t>(let - info.lets.data()));
     }
@@ -230,6 +244,7 @@ TypeId Checker::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& nod
       out_.modules[m].expr_types[f][node.object.index] = target.type;
       if (info.has(name)) {
         out_.modules[m].names[f][id.index] = NameTarget{m, kEnumMember};
+        note_member_use(m, at, NameUse::Kind::EnumMember, base->module, base->symbol, name);
         return target.type;
       }
       return unknown_member(
@@ -278,6 +293,12 @@ TypeId Checker::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& nod
       const sdk::ResourceSchema* schema = schemas_.find_resource(type.name);
       if (schema == nullptr) return types_.error();
       if (const sdk::AttributeSchema* attr = schema->find(name)) {
+        NameUse use;
+        use.kind = NameUse::Kind::Attribute;
+        use.resource = type.name;
+        use.member = name;
+        use.span = at;
+        note_use(m, std::move(use));
         return types_.from_schema(attr->type);
       }
       std::vector<std::string> names;
@@ -288,7 +309,7 @@ TypeId Checker::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& nod
                             names);
     }
     case TypeKind::Schema:
-      return schema_member(object, node.member);
+      return schema_member(m, object, node.member);
     case TypeKind::Record: {
       std::vector<std::string> names;
       for (const auto& [field, field_type] : type.fields) {
@@ -323,12 +344,16 @@ TypeId Checker::member(uint32_t m, uint32_t f, ExprId id, const ast::Member& nod
   }
 }
 
-TypeId Checker::schema_member(TypeId schema, const ast::Name& name) {
+TypeId Checker::schema_member(uint32_t m, TypeId schema, const ast::Name& name) {
   const Type& type = types_.get(schema);
   uint32_t sm = type.module_index, ss = type.symbol;
   const SchemaInfo& info = schema_fields(sm, ss);
-  if (const FieldInfo* field = info.find_field(name.text)) return types_.value_type(field->type);
+  if (const FieldInfo* field = info.find_field(name.text)) {
+    note_schema_member(m, name.span, schema, name.text);
+    return types_.value_type(field->type);
+  }
   if (const SchemaLet* let = info.find_let(name.text)) {
+    note_schema_member(m, name.span, schema, name.text);
     return schema_let_type(sm, ss, static_cast<size_t>(let - info.lets.data()));
   }
   std::vector<std::string> names;

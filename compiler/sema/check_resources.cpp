@@ -30,6 +30,20 @@ TypeId Checker::resource(uint32_t m, uint32_t f, const ast::ResourceExpr& node) 
     return types_.error();
   }
   std::string provider = node.provider.text;
+  NameUse type_use;
+  type_use.kind = NameUse::Kind::Resource;
+  type_use.resource = type_name;
+  type_use.span = type_span;
+  note_use(m, std::move(type_use));
+  for (const Field& item : body) {
+    if (schema->find(item.name.text) == nullptr) continue;
+    NameUse use;
+    use.kind = NameUse::Kind::Attribute;
+    use.resource = type_name;
+    use.member = item.name.text;
+    use.span = item.name.span;
+    note_use(m, std::move(use));
+  }
   std::map<std::string, Span> seen;
   std::set<std::string> suggested;  // attributes offered as "did you mean" for unknown ones
   for (const Field& item : body) {

@@ -10,6 +10,7 @@
 #include "compiler/sema/program.h"
 #include "compiler/sema/types.h"
 #include "compiler/source/source.h"
+#include "providers/sdk/schema.h"
 
 namespace kc::sema {
 
@@ -113,12 +114,36 @@ inline constexpr int32_t kInstanceName = -3;
 // (`NetworkPlugin.calico`, recorded on the Member expression); its value is the member's name.
 inline constexpr int32_t kEnumMember = -4;
 
+// A name the checker resolved that the NameTarget of a NameRef expression does not describe (or
+// not fully): names in types, instance heads and `extends` clauses, the static part of a path
+// (`net` in `net.Subnet`, `ipnet` in `ipnet.host(...)`, `Tier` in `Tier.gold`), enum members with
+// their enum, schema fields and `let`s with their schema, and resource attributes. The language
+// server's navigation reads them; the compiler itself does not.
+struct NameUse {
+  enum class Kind : uint8_t {
+    Symbol,      // the module-level declaration `module`.`symbol`
+    Field,       // field or `let` `member` of the schema `module`.`symbol`: an instance key, a
+                 // `with` key, `x.member`, or a bare name in the schema's defaults, lets and checks
+    EnumMember,  // member `member` of the enum `module`.`symbol`, qualified or bare
+    Attribute,   // attribute `member` of the provider resource type `resource`
+    Resource,    // the provider resource type `resource` (`aws.vpc` in `resource aws.vpc x {}`)
+  };
+  Kind kind = Kind::Symbol;
+  uint32_t module = 0;
+  uint32_t symbol = 0;
+  std::string member;
+  std::string resource;
+  source::Span span;  // the name as written (a key written as a string: the string)
+};
+
 struct CheckedModule {
   std::vector<Symbol> symbols;  // declaration order: files by path, then position
   std::map<std::string, uint32_t, std::less<>> by_name;
   // Per file, per expression id: its type, and for NameRefs the target.
   std::vector<std::vector<TypeId>> expr_types;
   std::vector<std::map<uint32_t, NameTarget>> names;
+  // Per file, by the byte offset where the name begins.
+  std::vector<std::map<uint32_t, NameUse>> uses;
   std::map<uint32_t, FnSignature> functions;     // by symbol index
   std::map<uint32_t, SchemaInfo> schemas;        // by symbol index
   std::map<uint32_t, EnumInfo> enums;            // by symbol index
@@ -129,6 +154,8 @@ struct CheckedModule {
 
 struct CheckedProgram {
   const Program* program = nullptr;
+  // The provider resource schemas the program was checked against (NameUse::Attribute, Resource).
+  const sdk::SchemaSource* resource_schemas = nullptr;
   TypeTable types;
   std::vector<CheckedModule> modules;
 

@@ -238,7 +238,7 @@ class Checker {
                   std::optional<TypeId> expected);
 
   TypeId member(uint32_t m, uint32_t f, ExprId id, const ast::Member& node);
-  TypeId schema_member(TypeId schema, const ast::Name& name);
+  TypeId schema_member(uint32_t m, TypeId schema, const ast::Name& name);
 
   TypeId unknown_member(Code code, Span at, const std::string& name, std::string message,
                         const std::vector<std::string>& candidates);
@@ -257,6 +257,15 @@ class Checker {
   void check_hooks(uint32_t m, uint32_t f, const Field& item, const sdk::ResourceSchema& schema);
   void check_ignore_changes(uint32_t m, uint32_t f, const Field& item,
                             const sdk::ResourceSchema& schema);
+
+  // ---- navigation records (check_uses.cpp): CheckedModule::uses, nothing else ----
+  // Records `use` in module `m`'s file that holds `use.span` (no-op for spans outside `m`).
+  void note_use(uint32_t m, NameUse use);
+  void note_symbol_use(uint32_t m, Span at, Declared target);
+  void note_member_use(uint32_t m, Span at, NameUse::Kind kind, uint32_t owner_module,
+                       uint32_t owner_symbol, const std::string& member);
+  // A field or `let` of the schema type `schema` named at `at`.
+  void note_schema_member(uint32_t m, Span at, TypeId schema, const std::string& member);
 
   const Program& program_;
   const sdk::SchemaSource& schemas_;

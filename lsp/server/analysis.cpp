@@ -13,7 +13,8 @@ std::string absolute_source_path(const std::string& display_path) {
   return ec ? display_path : absolute.lexically_normal().string();
 }
 
-Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs) {
+Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs,
+                        driver::ParseCache* parse_cache) {
   Analysis analysis;
   driver::CompileOptions options;
   options.path = module_dir;
@@ -21,6 +22,7 @@ Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inp
   analysis.compilation =
       std::make_unique<driver::Compilation>(options, *inputs.schemas, *inputs.fs);
   driver::Compilation& compilation = *analysis.compilation;
+  compilation.use_parse_cache(parse_cache);
   compilation.check();
   diag::Diagnostics& compile = compilation.diagnostics();
   if (compilation.checked() != nullptr && !compile.has_errors()) {

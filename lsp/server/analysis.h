@@ -31,7 +31,10 @@ struct AnalysisInputs {
 
 // Compiles and lints the module in `module_dir` (absolute) the way `kc lint` does without inputs
 // (no --var: params take their defaults) and without reading the stored state.
-Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs);
+// `parse_cache`, when given, keeps the parses between analyses (compiler/driver/parse_cache.h):
+// the diagnostics and trees are the same as without it.
+Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs,
+                        driver::ParseCache* parse_cache = nullptr);
 
 // The absolute path of a source file's display path (display paths are relative to the current
 // directory when the file lies below it).

@@ -1,17 +1,21 @@
 // Textual context detection and the candidates for each context.
 #include "lsp/server/completion.h"
 
+#include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <set>
 
 #include "lsp/server/navigation.h"
+#include "lsp/server/placeholders.h"
 
 namespace kc::lsp {
 namespace {
 
 // LSP CompletionItemKind numbers.
 constexpr int kFunction = 3, kField = 5, kVariable = 6, kClass = 7, kModule = 9, kProperty = 10,
-              kEnum = 13, kKeyword = 14, kSnippet = 15, kConstant = 21, kEnumMember = 20;
+              kEnum = 13, kKeyword = 14, kSnippet = 15, kFile = 17, kFolder = 19, kEnumMember = 20,
+              kConstant = 21;
 
 bool ident_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
@@ -60,6 +64,35 @@ size_t open_brace(std::string_view text, uint32_t offset) {
   return stack.empty() ? std::string_view::npos : stack.back();
 }
 
+// In a snippet, `$`, `}` and `\\` are syntax.
+std::string snippet_escape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '$' || c == '}' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// When the cursor is inside the path of `import "...` on its line: where the path starts.
+std::optional<uint32_t> import_path_begin(std::string_view text, uint32_t offset) {
+  size_t line = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  uint32_t at = line == std::string_view::npos || offset == 0 ? 0 : static_cast<uint32_t>(line + 1);
+  auto blanks = [&] {
+    while (at < offset && (text[at] == ' ' || text[at] == '\t'))
+      ++at;
+  };
+  blanks();
+  if (text.substr(at, 6) != "import" || at + 6 >= offset) return std::nullopt;
+  at += 6;
+  if (text[at] != ' ' && text[at] != '\t') return std::nullopt;
+  blanks();
+  if (at >= offset || text[at] != '"') return std::nullopt;
+  ++at;
+  if (text.substr(at, offset - at).find('"') != std::string_view::npos) return std::nullopt;
+  return at;
+}
+
 int item_kind(sema::SymbolKind kind) {
   switch (kind) {
     case sema::SymbolKind::Import:
@@ -85,6 +118,10 @@ class Completer {
   }
 
   std::vector<CompletionItem> run() {
+    if (std::optional<uint32_t> path_begin = import_path_begin(c_.text, c_.offset)) {
+      import_paths(*path_begin);
+      return std::move(items_);
+    }
     uint32_t prefix_begin = 0;
     ident_before(c_.text, c_.offset, &prefix_begin);
     // `object.` — members.
@@ -109,6 +146,7 @@ class Completer {
     if (brace != std::string_view::npos && inside_body(static_cast<uint32_t>(brace), word_end)) {
       return std::move(items_);
     }
+    if (typed_declaration(word_end)) return std::move(items_);
     names_in_scope();
     keywords();
     return std::move(items_);
@@ -123,14 +161,20 @@ class Completer {
     return checked_ ? &checked_->modules[checked_->program->root] : nullptr;
   }
 
-  // A module-level name visible in the root module: its own, then the prelude's.
-  const sema::Symbol* lookup(std::string_view name, uint32_t* module) const {
-    if (!checked_) return nullptr;
-    std::vector<uint32_t> modules = {checked_->program->root};
+  // The modules whose names the root module sees unqualified: its own, then the prelude.
+  std::vector<uint32_t> visible_modules() const {
+    std::vector<uint32_t> modules;
+    if (!checked_) return modules;
+    modules.push_back(checked_->program->root);
     if (checked_->program->prelude >= 0) {
       modules.push_back(static_cast<uint32_t>(checked_->program->prelude));
     }
-    for (uint32_t m : modules) {
+    return modules;
+  }
+
+  // A module-level name visible in the root module: its own, then the prelude's.
+  const sema::Symbol* lookup(std::string_view name, uint32_t* module) const {
+    for (uint32_t m : visible_modules()) {
       if (const sema::Symbol* symbol = checked_->modules[m].find(name)) {
         *module = m;
         return symbol;
@@ -230,29 +274,59 @@ class Completer {
       std::string_view field_name = ident_before(c_.text, field_end, &field_begin);
       const sema::FieldInfo* field = schema->find_field(field_name);
       if (field == nullptr) return false;
-      sema::TypeId type = checked_->types.core(field->type);
-      if (const sema::EnumInfo* info = checked_->enumeration(type)) {
-        add_enum(*info);
-        return true;
-      }
-      if (checked_->types.kind(type) == sema::TypeKind::Bool) {
-        add({"true", kKeyword, "bool", "", "", false});
-        add({"false", kKeyword, "bool", "", "", false});
-        return true;
-      }
-      return false;  // any expression: names in scope
+      return values_of(field->type);  // false for any expression: names in scope
     }
     add_fields(*schema, true);
     return true;
   }
 
-  void names_in_scope() {
-    if (checked_ == nullptr) return;
-    std::vector<uint32_t> modules = {checked_->program->root};
-    if (checked_->program->prelude >= 0) {
-      modules.push_back(static_cast<uint32_t>(checked_->program->prelude));
+  // The values of `type` where they can be listed (an enum's members, `true` and `false`).
+  bool values_of(sema::TypeId declared) {
+    sema::TypeId type = checked_->types.core(declared);
+    if (const sema::EnumInfo* info = checked_->enumeration(type)) {
+      add_enum(*info);
+      return true;
     }
-    for (uint32_t m : modules) {
+    if (checked_->types.kind(type) == sema::TypeKind::Bool) {
+      add({"true", kKeyword, "bool", "", "", false});
+      add({"false", kKeyword, "bool", "", "", false});
+      return true;
+    }
+    return false;
+  }
+
+  // `let x: Tier = ` or `param p: Tier = ` with only the value's first word typed: the values of a
+  // type named in the root module or the prelude, when they can be listed.
+  bool typed_declaration(uint32_t word_end) {
+    if (checked_ == nullptr || word_end == 0 || c_.text[word_end - 1] != '=') return false;
+    uint32_t at = skip_blanks_back(c_.text, word_end - 1);
+    if (at > 0 && c_.text[at - 1] == '?') --at;  // `Tier?`
+    uint32_t type_begin = 0;
+    std::string_view type_name = ident_before(c_.text, at, &type_begin);
+    at = skip_blanks_back(c_.text, type_begin);
+    if (type_name.empty() || at == 0 || c_.text[at - 1] != ':') return false;
+    uint32_t name_begin = 0;
+    ident_before(c_.text, skip_blanks_back(c_.text, at - 1), &name_begin);
+    uint32_t keyword_begin = 0;
+    std::string_view keyword =
+        ident_before(c_.text, skip_blanks_back(c_.text, name_begin), &keyword_begin);
+    if (keyword != "let" && keyword != "param") return false;
+    uint32_t module = 0;
+    const sema::Symbol* symbol = lookup(type_name, &module);
+    if (type_name == "bool") {
+      add({"true", kKeyword, "bool", "", "", false});
+      add({"false", kKeyword, "bool", "", "", false});
+      return true;
+    }
+    if (symbol == nullptr ||
+        (symbol->kind != sema::SymbolKind::Enum && symbol->kind != sema::SymbolKind::Type)) {
+      return false;
+    }
+    return values_of(symbol->type);
+  }
+
+  void names_in_scope() {
+    for (uint32_t m : visible_modules()) {
       for (const sema::Symbol& symbol : checked_->modules[m].symbols) {
         if (m != checked_->program->root &&
             (symbol.kind == sema::SymbolKind::Let || symbol.kind == sema::SymbolKind::Import)) {
@@ -264,7 +338,80 @@ class Completer {
                                  ? "import"
                                  : checked_->types.to_string(symbol.type);
         add({symbol.name, item_kind(symbol.kind), detail, "", "", false});
+        if (symbol.kind == sema::SymbolKind::Schema && c_.snippets) instance_snippet(symbol);
       }
+    }
+  }
+
+  // `Pool { ... }` with a tab stop for each required field, its placeholder value selected.
+  void instance_snippet(const sema::Symbol& symbol) {
+    const sema::SchemaInfo* schema = checked_->schema(symbol.type);
+    if (schema == nullptr) return;
+    std::string body;
+    int stop = 1;
+    for (const sema::FieldInfo& field : schema->fields) {
+      if (!field.required) continue;
+      body += "\n  " + field.name + " = ${" + std::to_string(stop++) + ":" +
+              snippet_escape(placeholder_for(*checked_, field.type)) + "}";
+    }
+    std::string insert = symbol.name + " {" + (body.empty() ? " $0 }" : body + "\n}$0");
+    CompletionItem item{symbol.name + " {…}", kSnippet, "instance with its required fields", "",
+                        std::move(insert),    true};
+    item.filter = symbol.name;
+    add(std::move(item));
+  }
+
+  // Inside `import "`: the typed path up to its last `/` names a directory (below a standard
+  // library directory for `std/`, else relative to the document's); its `.kcl` files (without the
+  // extension) and its subdirectories that hold `.kcl` files are offered, each as the whole path.
+  // An empty path starts with the standard library's modules and `./`, `../`.
+  void import_paths(uint32_t path_begin) {
+    if (c_.fs == nullptr || c_.path.empty()) return;
+    namespace fs = std::filesystem;
+    std::string typed(c_.text.substr(path_begin, c_.offset - path_begin));
+    std::string dir_part = typed.substr(0, typed.rfind('/') + 1);  // "" when there is no '/'
+    fs::path document_dir = fs::path(c_.path).parent_path();
+    auto add_path = [&](std::string path, int kind, std::string detail) {
+      CompletionItem item{path, kind, std::move(detail), "", "", false};
+      item.replace_begin = path_begin;
+      add(std::move(item));
+    };
+    // The modules in `dir`, offered as `prefix` + name.
+    auto list = [&](const fs::path& dir, const std::string& prefix) {
+      std::error_code ec;
+      if (!fs::is_directory(dir, ec)) return;
+      // Normalized without a trailing separator, so `dir/./` and `dir` compare equal.
+      auto normal = [](const fs::path& p) { return (p / "_").lexically_normal().parent_path(); };
+      bool own_dir = normal(dir) == normal(document_dir);
+      if (!own_dir) {  // the document's own files are its module, not imports
+        for (const std::string& file : c_.fs->kcl_files(dir.string())) {
+          fs::path name = fs::path(file).filename();
+          add_path(prefix + name.stem().string(), kFile, "module file " + name.string());
+        }
+      }
+      std::vector<std::string> subdirs;
+      for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->is_directory(ec) && !c_.fs->kcl_files(it->path().string()).empty()) {
+          subdirs.push_back(it->path().filename().string());
+        }
+      }
+      std::sort(subdirs.begin(), subdirs.end());
+      for (const std::string& sub : subdirs)
+        add_path(prefix + sub, kFolder, "module directory");
+    };
+    if (dir_part.empty() || dir_part.rfind("std/", 0) == 0) {
+      std::string below = dir_part.empty() ? "std/" : dir_part;
+      if (c_.stdlib_dirs != nullptr) {
+        for (const std::string& base : *c_.stdlib_dirs)
+          list(fs::path(base) / below, below);
+      }
+    }
+    if (dir_part.empty()) {
+      add_path("./", kFolder, "beside this file");
+      add_path("../", kFolder, "the parent directory");
+      list(document_dir, "./");
+    } else if (dir_part.rfind("./", 0) == 0 || dir_part.rfind("../", 0) == 0) {
+      list(document_dir / dir_part, dir_part);
     }
   }
 

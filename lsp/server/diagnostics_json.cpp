@@ -1,6 +1,7 @@
 // Diagnostic -> LSP Diagnostic.
 #include "lsp/server/diagnostics_json.h"
 
+#include "lsp/server/stale_analysis.h"
 #include "lsp/server/uri.h"
 
 namespace kc::lsp {
@@ -32,6 +33,14 @@ Json range_json(const LineIndex& index, source::Span span, PositionEncoding enco
 }
 
 Json LspConverter::range(source::Span span) {
+  if (stale_ != nullptr) {
+    std::optional<source::Span> now = stale_->to_current(span);
+    if (!now) return nullptr;
+    auto it = indexes_.find(span.file);
+    if (it == indexes_.end())
+      it = indexes_.emplace(span.file, stale_->current_text(span.file)).first;
+    return range_json(it->second, *now, encoding_);
+  }
   auto it = indexes_.find(span.file);
   if (it == indexes_.end()) {
     it = indexes_.emplace(span.file, analysis_.compilation->sources().file(span.file).text()).first;
@@ -41,7 +50,9 @@ Json LspConverter::range(source::Span span) {
 
 Json LspConverter::location(source::Span span) {
   if (!span.valid() || span.file >= analysis_.compilation->sources().size()) return nullptr;
-  return Json{{"uri", path_to_uri(analysis_.paths[span.file])}, {"range", range(span)}};
+  Json where = range(span);
+  if (where.is_null()) return nullptr;
+  return Json{{"uri", path_to_uri(analysis_.paths[span.file])}, {"range", std::move(where)}};
 }
 
 Json LspConverter::diagnostic(const diag::Diagnostic& d) {

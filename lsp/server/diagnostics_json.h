@@ -18,11 +18,15 @@ namespace kc::lsp {
 // An LSP Range for `span` of the file `index` was built from.
 nlohmann::json range_json(const LineIndex& index, source::Span span, PositionEncoding encoding);
 
-// Converts spans and diagnostics of one analysis, building each file's line index once.
+class StaleAnalysis;
+
+// Converts spans and diagnostics of one analysis, building each file's line index once. With
+// `stale` (an analysis of older text, stale_analysis.h), spans are carried to the current text
+// first, and range() and location() are null for a span in text edited since.
 class LspConverter {
  public:
-  LspConverter(const Analysis& analysis, PositionEncoding encoding)
-      : analysis_(analysis), encoding_(encoding) {}
+  LspConverter(const Analysis& analysis, PositionEncoding encoding, StaleAnalysis* stale = nullptr)
+      : analysis_(analysis), encoding_(encoding), stale_(stale) {}
   nlohmann::json range(source::Span span);
   // {uri, range}; null for a span outside the analysis's files.
   nlohmann::json location(source::Span span);
@@ -32,6 +36,7 @@ class LspConverter {
  private:
   const Analysis& analysis_;
   PositionEncoding encoding_;
+  StaleAnalysis* stale_ = nullptr;
   std::map<source::FileId, LineIndex> indexes_;
 };
 

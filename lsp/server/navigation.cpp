@@ -7,6 +7,9 @@
 #include <cctype>
 #include <map>
 
+#include "lsp/server/targets.h"
+#include "providers/sdk/literal.h"
+
 namespace kc::lsp {
 namespace {
 
@@ -152,6 +155,210 @@ std::string field_hover(const sema::CheckedProgram& checked, const sema::FieldIn
   return with_doc(std::move(markdown), field.doc);
 }
 
+// Whether an expression's value is known from its text alone: a literal, a negated one, or a list
+// of them.
+bool is_constant(const ast::File& file, ast::ExprId id) {
+  const ast::Expr& expr = file.expr(id);
+  switch (expr.kind()) {
+    case ast::ExprKind::IntLit:
+    case ast::ExprKind::FloatLit:
+    case ast::ExprKind::StringLit:
+    case ast::ExprKind::BoolLit:
+    case ast::ExprKind::NullLit:
+    case ast::ExprKind::DomainLit:
+      return true;
+    case ast::ExprKind::Unary:
+      return is_constant(file, std::get<ast::Unary>(expr.node).operand);
+    case ast::ExprKind::Paren:
+      return is_constant(file, std::get<ast::Paren>(expr.node).inner);
+    case ast::ExprKind::ListLit:
+      return std::all_of(std::get<ast::ListLit>(expr.node).items.begin(),
+                         std::get<ast::ListLit>(expr.node).items.end(),
+                         [&](ast::ExprId item) { return is_constant(file, item); });
+    default:
+      return false;
+  }
+}
+
+// Values longer than this, or on several lines, are left out of hovers.
+constexpr size_t kMaxValueText = 120;
+
+std::string short_text(std::string_view text) {
+  if (text.size() > kMaxValueText || text.find('\n') != std::string_view::npos) return {};
+  return std::string(text);
+}
+
+// The source text of an expression of the program.
+std::string expr_text(const Analysis& analysis, const sema::ExprRef& ref) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const sema::SourceModule& source = checked.source(ref.module);
+  if (ref.file >= source.files.size()) return {};
+  const ast::File& file = *source.files[ref.file];
+  if (!ref.expr.valid() || ref.expr.index >= file.exprs.size()) return {};
+  return short_text(analysis.compilation->sources().text(file.expr(ref.expr).span));
+}
+
+// ` = value` for a declaration whose value is known: a parameter's default (the analysis runs
+// without --var, so the default applies), a `let` or export written as a constant, an export or
+// output of the root module as evaluated.
+std::string known_value(const Analysis& analysis, uint32_t module, const sema::Symbol& symbol) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const ast::Decl* decl = declaration_node(checked, module, symbol);
+  if (decl == nullptr) return {};
+  bool root = module == checked.program->root;
+  if (analysis.desired && root && symbol.kind == sema::SymbolKind::Export) {
+    if (const sdk::Value* value = analysis.desired->exports.find(symbol.name)) {
+      std::string text = short_text(sdk::kcl_literal(*value));
+      return text.empty() ? text : " = " + text;
+    }
+  }
+  if (analysis.desired && root && symbol.kind == sema::SymbolKind::Output) {
+    for (const eval::DesiredOutput& output : analysis.desired->outputs) {
+      if (output.name != symbol.name) continue;
+      if (output.sensitive) return " = (sensitive)";
+      std::string text = short_text(sdk::kcl_literal(output.value));
+      return text.empty() ? text : " = " + text;
+    }
+  }
+  const ast::File& file = *checked.source(module).files[symbol.file];
+  std::optional<ast::ExprId> value;
+  bool constant_only = true;
+  if (const auto* param = std::get_if<ast::Param>(&decl->node)) {
+    value = param->default_value;
+    constant_only = false;
+  } else if (const auto* let = std::get_if<ast::Let>(&decl->node)) {
+    value = let->value;
+  } else if (const auto* node = std::get_if<ast::Export>(&decl->node)) {
+    value = node->value;
+  }
+  if (!value || (constant_only && !is_constant(file, *value))) return {};
+  std::string text = expr_text(analysis, sema::ExprRef{module, symbol.file, *value});
+  return text.empty() ? text : " = " + text;
+}
+
+std::string symbol_value_hover(const Analysis& analysis, uint32_t module,
+                               const sema::Symbol& symbol) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  std::string head = fmt::format("{} {}", kind_word(symbol.kind), symbol.name);
+  if (symbol.kind != sema::SymbolKind::Import && symbol.kind != sema::SymbolKind::Schema &&
+      symbol.kind != sema::SymbolKind::Enum) {
+    head += ": " + checked.types.to_string(symbol.type);
+  }
+  head += known_value(analysis, module, symbol);
+  return with_doc(code_block(head), declaration_doc(checked, module, symbol));
+}
+
+// A schema's field or `let`, as the schema it was reached through sees it.
+std::optional<std::string> member_hover(const Analysis& analysis, const Target& target) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const std::string& schema = checked.modules[target.module].symbols[target.symbol].name;
+  if (const sema::FieldInfo* field = find_field(checked, target)) {
+    std::string head =
+        fmt::format("(field) {}.{}: {}", schema, field->name, checked.types.to_string(field->type));
+    std::string text = field->default_value ? expr_text(analysis, *field->default_value) : "";
+    if (!text.empty()) head += " = " + text;
+    std::vector<std::string> notes;
+    if (field->key) notes.push_back("@key");
+    if (field->secret) notes.push_back("@secret");
+    if (field->required) notes.push_back("required");
+    if (!notes.empty()) {
+      head += "  #";
+      for (const std::string& note : notes)
+        head += " " + note;
+    }
+    std::string markdown = code_block(head);
+    if (field->default_value && text.empty()) markdown += "\n\nHas a default.";
+    if (field->deprecated) markdown += "\n\n**Deprecated:** " + *field->deprecated;
+    return with_doc(std::move(markdown), field->doc);
+  }
+  if (const sema::SchemaLet* let = find_let(checked, target)) {
+    std::string head = fmt::format("(let) {}.{}", schema, let->name);
+    if (checked.types.kind(let->type) != sema::TypeKind::Error) {
+      head += ": " + checked.types.to_string(let->type);
+    }
+    std::string text = expr_text(analysis, let->value);
+    if (!text.empty()) head += " = " + text;
+    // The `let`'s doc comment is on its schema item.
+    std::string doc;
+    for (const auto& [m, s] : field_family(checked, target.module, target.symbol, target.member)) {
+      const sema::Symbol& symbol = checked.modules[m].symbols[s];
+      const ast::Decl* decl = declaration_node(checked, m, symbol);
+      const auto* node = decl ? std::get_if<ast::Schema>(&decl->node) : nullptr;
+      for (size_t i = 0; node != nullptr && i < node->items.size(); ++i) {
+        const auto* item = std::get_if<ast::Let>(&node->items[i].node);
+        if (item != nullptr && item->name.span == let->span) doc = node->items[i].doc;
+      }
+    }
+    return with_doc(code_block(head), doc);
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> enum_member_hover(const sema::CheckedProgram& checked,
+                                             const Target& target) {
+  const sema::Symbol& symbol = checked.modules[target.module].symbols[target.symbol];
+  const ast::Decl* decl = declaration_node(checked, target.module, symbol);
+  const auto* node = decl ? std::get_if<ast::Enum>(&decl->node) : nullptr;
+  if (node == nullptr) return std::nullopt;
+  for (const ast::EnumMember& member : node->members) {
+    if (member.name.text != target.member) continue;
+    std::string markdown =
+        code_block(fmt::format("(enum member) {}.{}", symbol.name, member.name.text));
+    return with_doc(std::move(markdown), member.doc);
+  }
+  return std::nullopt;
+}
+
+std::string presence_word(sdk::AttributeSchema::Presence presence) {
+  switch (presence) {
+    case sdk::AttributeSchema::Presence::Required:
+      return "required";
+    case sdk::AttributeSchema::Presence::Optional:
+      return "optional";
+    case sdk::AttributeSchema::Presence::Computed:
+      return "computed";
+  }
+  return "optional";
+}
+
+std::optional<std::string> resource_hover(const sema::CheckedProgram& checked,
+                                          const Target& target) {
+  if (checked.resource_schemas == nullptr) return std::nullopt;
+  const sdk::ResourceSchema* schema = checked.resource_schemas->find_resource(target.resource);
+  if (schema == nullptr) return std::nullopt;
+  if (target.kind == Target::Kind::Resource) {
+    return with_doc(code_block("resource " + schema->type), schema->doc);
+  }
+  const sdk::AttributeSchema* attribute = schema->find(target.member);
+  if (attribute == nullptr) return std::nullopt;
+  std::string markdown =
+      code_block(fmt::format("(attribute) {}.{}: {}  # {}", schema->type, attribute->name,
+                             attribute->type.to_string(), presence_word(attribute->presence)));
+  if (attribute->presence == sdk::AttributeSchema::Presence::Computed) {
+    markdown += "\n\nSet by the provider.";
+  }
+  if (attribute->force_new) markdown += "\n\nChanging it replaces the resource.";
+  if (attribute->sensitive) markdown += "\n\nSensitive: redacted in every output.";
+  return with_doc(std::move(markdown), attribute->doc);
+}
+
+std::optional<std::string> target_hover(const Analysis& analysis, const Target& target) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  switch (target.kind) {
+    case Target::Kind::Symbol:
+      return symbol_value_hover(analysis, target.module,
+                                checked.modules[target.module].symbols[target.symbol]);
+    case Target::Kind::Field:
+      return member_hover(analysis, target);
+    case Target::Kind::EnumMember:
+      return enum_member_hover(checked, target);
+    case Target::Kind::Attribute:
+    case Target::Kind::Resource:
+      return resource_hover(checked, target);
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<FileRef> find_file(const Analysis& analysis, const std::string& path) {
@@ -181,6 +388,11 @@ ast::ExprId expr_at(const ast::File& file, uint32_t offset) {
 
 std::optional<HoverInfo> hover(const Analysis& analysis, const FileRef& at, uint32_t offset) {
   const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  if (std::optional<TargetAt> found = target_at(analysis, at, offset)) {
+    if (std::optional<std::string> text = target_hover(analysis, found->target)) {
+      return HoverInfo{std::move(*text), found->name};
+    }
+  }
   ast::ExprId id = expr_at(*at.ast, offset);
   if (!id.valid()) return std::nullopt;
   const ast::Expr& expr = at.ast->expr(id);
@@ -204,6 +416,9 @@ std::optional<HoverInfo> hover(const Analysis& analysis, const FileRef& at, uint
 std::optional<source::Span> definition(const Analysis& analysis, const FileRef& at,
                                        uint32_t offset) {
   const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  if (std::optional<TargetAt> found = target_at(analysis, at, offset)) {
+    return declaration_of(checked, found->target);
+  }
   ast::ExprId id = expr_at(*at.ast, offset);
   if (!id.valid()) return std::nullopt;
   const ast::Expr& expr = at.ast->expr(id);

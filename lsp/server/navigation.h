@@ -29,14 +29,19 @@ std::optional<FileRef> find_file(const Analysis& analysis, const std::string& pa
 // it); an invalid id when there is none.
 ast::ExprId expr_at(const ast::File& file, uint32_t offset);
 
+// Hover text of the name under the cursor (targets.h: symbols, schema fields and `let`s, enum
+// members, provider resource types and attributes) with its type, doc comment, default and — for
+// constants, and exports and outputs of an evaluated root module — its value; else the type of
+// the expression under the cursor.
 struct HoverInfo {
   std::string markdown;
   source::Span span;  // what the hover is about
 };
 std::optional<HoverInfo> hover(const Analysis& analysis, const FileRef& at, uint32_t offset);
 
-// The declaration of the name under the cursor (a module-level symbol, an import's module, a
-// schema field or enum member reached through a member access).
+// The declaration of the name under the cursor (targets.h: a module-level symbol wherever it is
+// named, a schema field or `let` — at an instance key, a member access, a bare use in the schema —,
+// an enum member). Provider attributes have none.
 std::optional<source::Span> definition(const Analysis& analysis, const FileRef& at,
                                        uint32_t offset);
 

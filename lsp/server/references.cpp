@@ -8,10 +8,6 @@
 namespace kc::lsp {
 namespace {
 
-bool holds(source::Span span, uint32_t offset) {
-  return span.valid() && span.begin <= offset && offset <= span.end;
-}
-
 // The symbol an import-qualified member (`net.default_zone`) reaches, if `member`'s object names an
 // import.
 std::optional<SymbolId> imported(const sema::CheckedProgram& checked, uint32_t module,
@@ -38,47 +34,58 @@ source::Span name_span(const ast::Expr& expr) {
 }  // namespace
 
 std::optional<SymbolAt> symbol_at(const Analysis& analysis, const FileRef& at, uint32_t offset) {
-  const sema::CheckedProgram& checked = *analysis.compilation->checked();
-  // The declaration's own name.
-  const sema::CheckedModule& module = checked.modules[at.module];
-  for (uint32_t s = 0; s < module.symbols.size(); ++s) {
-    const sema::Symbol& symbol = module.symbols[s];
-    if (symbol.file == at.file && holds(symbol.span, offset)) {
-      return SymbolAt{{at.module, s}, symbol.span};
-    }
-  }
-  ast::ExprId id = expr_at(*at.ast, offset);
-  if (!id.valid()) return std::nullopt;
-  const ast::Expr& expr = at.ast->expr(id);
-  const auto* member = std::get_if<ast::Member>(&expr.node);
-  if (member != nullptr && !holds(member->member.span, offset)) return std::nullopt;
-  // A name, or a call's callee (`net.host(...)`), the checker resolved.
-  if (at.file < module.names.size()) {
-    auto it = module.names[at.file].find(id.index);
-    if (it != module.names[at.file].end() && it->second.symbol >= 0) {
-      return SymbolAt{{it->second.module, static_cast<uint32_t>(it->second.symbol)},
-                      name_span(expr)};
-    }
-  }
-  if (member != nullptr) {
-    if (std::optional<SymbolId> target = imported(checked, at.module, at.file, *member)) {
-      return SymbolAt{*target, member->member.span};
-    }
-  }
-  return std::nullopt;
+  std::optional<TargetAt> found = target_at(analysis, at, offset);
+  if (!found || found->target.kind != Target::Kind::Symbol) return std::nullopt;
+  return SymbolAt{{found->target.module, found->target.symbol}, found->name};
 }
 
 std::vector<source::Span> references(const Analysis& analysis, SymbolId id,
                                      bool include_declaration) {
+  return references(analysis, Target{Target::Kind::Symbol, id.module, id.symbol},
+                    include_declaration);
+}
+
+std::vector<source::Span> references(const Analysis& analysis, const Target& target,
+                                     bool include_declaration) {
   const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  std::vector<std::pair<uint32_t, uint32_t>> family;
+  if (target.kind == Target::Kind::Field) {
+    family = field_family(checked, target.module, target.symbol, target.member);
+  }
+  auto matches = [&](const sema::NameUse& use) {
+    if (use.kind != target.kind) return false;
+    switch (target.kind) {
+      case Target::Kind::Symbol:
+        return use.module == target.module && use.symbol == target.symbol;
+      case Target::Kind::Field:
+        return use.member == target.member &&
+               std::find(family.begin(), family.end(), std::pair{use.module, use.symbol}) !=
+                   family.end();
+      case Target::Kind::EnumMember:
+        return use.module == target.module && use.symbol == target.symbol &&
+               use.member == target.member;
+      case Target::Kind::Attribute:
+        return use.resource == target.resource && use.member == target.member;
+      case Target::Kind::Resource:
+        return use.resource == target.resource;
+    }
+    return false;
+  };
   std::vector<source::Span> spans;
   for (uint32_t m = 0; m < checked.modules.size(); ++m) {
     const sema::CheckedModule& module = checked.modules[m];
     const auto& files = checked.source(m).files;
-    for (uint32_t f = 0; f < files.size() && f < module.names.size(); ++f) {
+    for (uint32_t f = 0; f < files.size(); ++f) {
       const ast::File& file = *files[f];
-      for (const auto& [expr, target] : module.names[f]) {
-        if (target.module == id.module && target.symbol == static_cast<int32_t>(id.symbol)) {
+      if (f < module.uses.size()) {
+        for (const auto& [begin, use] : module.uses[f]) {
+          if (matches(use)) spans.push_back(use.span);
+        }
+      }
+      if (target.kind != Target::Kind::Symbol || f >= module.names.size()) continue;
+      SymbolId id{target.module, target.symbol};
+      for (const auto& [expr, name] : module.names[f]) {
+        if (name.module == id.module && name.symbol == static_cast<int32_t>(id.symbol)) {
           spans.push_back(name_span(file.exprs[expr]));
         }
       }
@@ -89,14 +96,130 @@ std::vector<source::Span> references(const Analysis& analysis, SymbolId id,
       }
     }
   }
+  std::vector<source::Span> declarations = declarations_of(checked, target);
+  std::erase_if(spans, [&](const source::Span& span) {
+    return std::find(declarations.begin(), declarations.end(), span) != declarations.end();
+  });
   std::sort(spans.begin(), spans.end(), [](const source::Span& a, const source::Span& b) {
     return std::tie(a.file, a.begin) < std::tie(b.file, b.begin);
   });
   spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
-  if (include_declaration) {
-    spans.insert(spans.begin(), checked.modules[id.module].symbols[id.symbol].span);
-  }
+  if (include_declaration) spans.insert(spans.begin(), declarations.begin(), declarations.end());
   return spans;
+}
+
+Renamable renamable(const Analysis& analysis, const FileRef& at, uint32_t offset) {
+  Renamable result;
+  std::optional<TargetAt> found = target_at(analysis, at, offset);
+  if (!found) {
+    result.refusal = "there is no name to rename here";
+    return result;
+  }
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const Target& target = found->target;
+  auto std_module = [&](uint32_t module) -> const std::string* {
+    const std::string& name = checked.source(module).name;
+    return name.rfind("std/", 0) == 0 ? &name : nullptr;
+  };
+  switch (target.kind) {
+    case Target::Kind::Symbol: {
+      const sema::Symbol& declared = checked.modules[target.module].symbols[target.symbol];
+      if (const std::string* module = std_module(target.module)) {
+        result.refusal = "`" + declared.name + "` belongs to the standard library (" + *module +
+                         ") and cannot be renamed";
+        return result;
+      }
+      if (analysis.compilation->sources().text(declared.span) != declared.name) {
+        result.refusal =
+            "`" + declared.name + "` is named by its import path; add `as NAME` to rename it";
+        return result;
+      }
+      result.placeholder = declared.name;
+      break;
+    }
+    case Target::Kind::Field:
+      for (const auto& [m, s] :
+           field_family(checked, target.module, target.symbol, target.member)) {
+        if (const std::string* module = std_module(m)) {
+          result.refusal = "`" + target.member + "` is a field of `" +
+                           checked.modules[m].symbols[s].name +
+                           "`, which belongs to the standard "
+                           "library (" +
+                           *module + "), and cannot be renamed";
+          return result;
+        }
+      }
+      result.placeholder = target.member;
+      break;
+    case Target::Kind::EnumMember:
+      if (const std::string* module = std_module(target.module)) {
+        result.refusal = "`" + target.member + "` is a member of `" +
+                         checked.modules[target.module].symbols[target.symbol].name +
+                         "`, which belongs to the standard library (" + *module +
+                         "), and cannot be renamed";
+        return result;
+      }
+      result.placeholder = target.member;
+      break;
+    case Target::Kind::Attribute:
+      result.refusal = "`" + target.member + "` is an attribute of `" + target.resource +
+                       "`, declared by its provider, and cannot be renamed";
+      return result;
+    case Target::Kind::Resource:
+      result.refusal =
+          "`" + target.resource + "` is a resource type of a provider and cannot be renamed";
+      return result;
+  }
+  result.target = found;
+  return result;
+}
+
+RenameEdits rename_edits(const Analysis& analysis, const Target& target,
+                         const std::string& new_name) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  RenameEdits result;
+  switch (target.kind) {
+    case Target::Kind::Symbol: {
+      const sema::CheckedModule& module = checked.modules[target.module];
+      auto taken = module.by_name.find(new_name);
+      if (taken != module.by_name.end() && taken->second != target.symbol) {
+        result.refusal = "`" + new_name + "` is already declared in module `" +
+                         checked.source(target.module).name + "`";
+        return result;
+      }
+      break;
+    }
+    case Target::Kind::Field:
+      for (const auto& [m, s] :
+           field_family(checked, target.module, target.symbol, target.member)) {
+        const sema::SchemaInfo& info = checked.modules[m].schemas.at(s);
+        if (new_name != target.member &&
+            (info.find_field(new_name) != nullptr || info.find_let(new_name) != nullptr)) {
+          result.refusal =
+              "`" + info.name + "` already has a field or `let` named `" + new_name + "`";
+          return result;
+        }
+      }
+      break;
+    case Target::Kind::EnumMember: {
+      const sema::EnumInfo& info = checked.modules[target.module].enums.at(target.symbol);
+      if (new_name != target.member && info.has(new_name)) {
+        result.refusal = "enum `" + info.name + "` already has a member `" + new_name + "`";
+        return result;
+      }
+      break;
+    }
+    case Target::Kind::Attribute:
+    case Target::Kind::Resource:
+      result.refusal = "provider schemas cannot be renamed";
+      return result;
+  }
+  for (const source::Span& span : references(analysis, target, true)) {
+    std::string_view text = analysis.compilation->sources().text(span);
+    bool quoted = !text.empty() && text.front() == '"';
+    result.edits.push_back(RenameEdit{span, quoted ? "\"" + new_name + "\"" : new_name});
+  }
+  return result;
 }
 
 bool is_identifier(std::string_view name) {

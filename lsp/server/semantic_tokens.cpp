@@ -162,9 +162,46 @@ std::map<uint32_t, Class> name_classes(const Analysis& analysis, const FileRef& 
       classes[begin] = c;
     }
   }
+  for (const ast::Decl& decl : at.ast->decls) {
+    if (const auto* node = std::get_if<ast::Enum>(&decl.node)) {
+      for (const ast::EnumMember& member : node->members)
+        classes[member.name.span.begin] = {kEnumMember, kDeclaration | kReadonly};
+    } else if (const auto* schema = std::get_if<ast::Schema>(&decl.node)) {
+      for (const ast::SchemaItem& item : schema->items) {
+        if (const auto* let = std::get_if<ast::Let>(&item.node))
+          classes[let->name.span.begin] = {kProperty, kDeclaration | kReadonly};
+      }
+    }
+  }
+  // Names in types, instance heads, `extends`, static paths, instance keys and the like.
+  if (at.file < module.uses.size()) {
+    for (const auto& [begin, use] : module.uses[at.file]) {
+      Class c;
+      switch (use.kind) {
+        case sema::NameUse::Kind::Symbol:
+          c = symbol_class(checked.modules[use.module].symbols[use.symbol].kind);
+          if (checked.source(use.module).name.rfind("std/", 0) == 0) c.modifiers |= kDefaultLibrary;
+          break;
+        case sema::NameUse::Kind::Field:
+        case sema::NameUse::Kind::Attribute:
+          c = {kProperty, 0};
+          break;
+        case sema::NameUse::Kind::EnumMember:
+          c = {kEnumMember, kReadonly};
+          break;
+        case sema::NameUse::Kind::Resource:
+          continue;  // `provider.kind`: two tokens, classed below
+      }
+      classes[begin] = c;
+    }
+  }
   for (const ast::Expr& expr : at.ast->exprs) {
     const auto* member = std::get_if<ast::Member>(&expr.node);
     if (member != nullptr) classes.emplace(member->member.span.begin, Class{kProperty, 0});
+    if (const auto* resource = std::get_if<ast::ResourceExpr>(&expr.node)) {
+      classes[resource->provider.span.begin] = {kNamespace, 0};
+      classes[resource->kind.span.begin] = {kType, 0};
+    }
   }
   return classes;
 }

@@ -10,7 +10,9 @@
 #include <thread>
 
 #include "compiler/format/format.h"
+#include "compiler/format/range.h"
 #include "lsp/server/analysis.h"
+#include "lsp/server/code_actions.h"
 #include "lsp/server/completion.h"
 #include "lsp/server/diagnostics_json.h"
 #include "lsp/server/folding.h"
@@ -139,6 +141,8 @@ void Server::dispatch(const Json& message, std::vector<Json>& out) {
       did_close(params, out);
     } else if (method == "textDocument/formatting") {
       out.push_back(response(id, formatting(params)));
+    } else if (method == "textDocument/rangeFormatting") {
+      out.push_back(response(id, range_formatting(params)));
     } else if (method == "textDocument/hover") {
       out.push_back(response(id, hover(params)));
     } else if (method == "textDocument/definition") {
@@ -187,12 +191,17 @@ Json Server::initialize(const Json& params) {
     for (const Json& offered : general.value("positionEncodings", Json::array())) {
       if (offered == "utf-8") encoding_ = PositionEncoding::Utf8;
     }
+    const Json& text_document = params["capabilities"].value("textDocument", Json::object());
+    const Json& completion = text_document.value("completion", Json::object());
+    snippet_support_ =
+        completion.value("completionItem", Json::object()).value("snippetSupport", false) == true;
   }
   Json capabilities = {
       {"positionEncoding", encoding_name(encoding_)},
       {"textDocumentSync",
        {{"openClose", true}, {"change", 2}, {"save", {{"includeText", false}}}}},
       {"documentFormattingProvider", true},
+      {"documentRangeFormattingProvider", true},
       {"hoverProvider", true},
       {"definitionProvider", true},
       {"documentSymbolProvider", true},
@@ -200,7 +209,7 @@ Json Server::initialize(const Json& params) {
       {"foldingRangeProvider", true},
       {"inlayHintProvider", true},
       {"codeLensProvider", {{"resolveProvider", false}}},
-      {"completionProvider", {{"triggerCharacters", {"."}}}},
+      {"completionProvider", {{"triggerCharacters", {".", "\"", "/"}}}},
       {"semanticTokensProvider",
        {{"legend",
          {{"tokenTypes", semantic_token_types()}, {"tokenModifiers", semantic_token_modifiers()}}},
@@ -260,7 +269,8 @@ const Analysis& Server::analysis_for(const std::string& path) {
   auto it = analyses_.find(module_dir);
   if (it == analyses_.end()) {
     AnalysisInputs inputs{&fs_, &schemas_, &options_.stdlib_dirs};
-    auto analysis = std::make_shared<const Analysis>(analyze_module(module_dir, inputs));
+    auto analysis =
+        std::make_shared<const Analysis>(analyze_module(module_dir, inputs, &parse_cache_));
     if (analysis->compilation->checked() != nullptr) last_checked_[module_dir] = analysis;
     it = analyses_.emplace(module_dir, std::move(analysis)).first;
   }
@@ -329,15 +339,55 @@ Json Server::formatting(const Json& params) {
   return Json::array({{{"range", range}, {"newText", result.text}}});
 }
 
+// The edits of whole-file formatting within the requested lines, widened to the top-level
+// declarations they overlap; a selection ending at the start of a line leaves that line out.
+Json Server::range_formatting(const Json& params) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return nullptr;
+  const Json& range = member(params, "range");
+  Position start = position_of(member(range, "start"));
+  Position end = position_of(member(range, "end"));
+  uint32_t last_line = end.character == 0 && end.line > start.line ? end.line - 1 : end.line;
+  source::SourceManager sources;
+  source::FileId file = sources.add(path, document->text);
+  format::RangeFormatResult result = format::format_lines(sources, file, start.line, last_line);
+  if (!result.ok) return nullptr;  // syntax errors: the diagnostics already say where
+  LineIndex index(document->text);
+  Json edits = Json::array();
+  for (const format::LineReplacement& edit : result.edits) {
+    source::Span replaced{file, index.offset({static_cast<uint32_t>(edit.first), 0}, encoding_),
+                          index.offset({static_cast<uint32_t>(edit.end), 0}, encoding_)};
+    edits.push_back({{"range", range_json(index, replaced, encoding_)}, {"newText", edit.text}});
+  }
+  return edits;
+}
+
 std::optional<Server::Cursor> Server::cursor(const Json& params) {
   std::string path = document_path(params);
   Position position = position_of(member(params, "position"));
   const Analysis& analysis = analysis_for(path);
-  std::optional<FileRef> file = find_file(analysis, path);
+  if (analysis.compilation->checked() != nullptr) {
+    std::optional<FileRef> file = find_file(analysis, path);
+    if (!file) return std::nullopt;
+    const source::SourceManager& sources = analysis.compilation->sources();
+    uint32_t offset = LineIndex(sources.file(file->ast->file).text()).offset(position, encoding_);
+    return Cursor{analysis, *file, offset, nullptr};
+  }
+  // The current text does not check: answer from the last analysis that did, where the text
+  // around the cursor is still the same (stale_analysis.h).
+  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
+  if (last == last_checked_.end()) return std::nullopt;
+  const Analysis& old = *last->second;
+  std::optional<FileRef> file = find_file(old, path);
   if (!file) return std::nullopt;
-  const source::SourceManager& sources = analysis.compilation->sources();
-  uint32_t offset = LineIndex(sources.file(file->ast->file).text()).offset(position, encoding_);
-  return Cursor{analysis, *file, offset};
+  auto stale = std::make_shared<StaleAnalysis>(
+      old, [this](const std::string& file_path) { return fs_.read(file_path); });
+  std::string_view now = stale->current_text(file->ast->file);
+  std::optional<uint32_t> offset =
+      stale->to_old(file->ast->file, LineIndex(now).offset(position, encoding_));
+  if (!offset) return std::nullopt;
+  return Cursor{old, *file, *offset, std::move(stale)};
 }
 
 Json Server::hover(const Json& params) {
@@ -346,7 +396,7 @@ Json Server::hover(const Json& params) {
   const Analysis& analysis = at->analysis;
   std::optional<HoverInfo> info = lsp::hover(analysis, at->file, at->offset);
   if (!info) return nullptr;
-  Json location = LspConverter(analysis, encoding_).location(info->span);
+  Json location = LspConverter(analysis, encoding_, at->stale.get()).location(info->span);
   Json result = {{"contents", {{"kind", "markdown"}, {"value", info->markdown}}}};
   if (!location.is_null()) result["range"] = location["range"];
   return result;
@@ -357,7 +407,8 @@ Json Server::definition(const Json& params) {
   if (!at) return nullptr;
   const Analysis& analysis = at->analysis;
   std::optional<source::Span> target = lsp::definition(analysis, at->file, at->offset);
-  return target ? LspConverter(analysis, encoding_).location(*target) : Json(nullptr);
+  return target ? LspConverter(analysis, encoding_, at->stale.get()).location(*target)
+                : Json(nullptr);
 }
 
 Json Server::document_symbols(const Json& params) {
@@ -387,38 +438,29 @@ Json Server::find_references(const Json& params) {
   std::optional<Cursor> at = cursor(params);
   if (!at) return nullptr;
   const Analysis& analysis = at->analysis;
-  std::optional<SymbolAt> symbol = symbol_at(analysis, at->file, at->offset);
+  std::optional<TargetAt> symbol = target_at(analysis, at->file, at->offset);
   if (!symbol) return nullptr;
   bool declaration = params.value("context", Json::object()).value("includeDeclaration", false);
   Json locations = Json::array();
-  LspConverter convert(analysis, encoding_);
-  for (const source::Span& span : references(analysis, symbol->id, declaration))
-    locations.push_back(convert.location(span));
+  LspConverter convert(analysis, encoding_, at->stale.get());
+  for (const source::Span& span : references(analysis, symbol->target, declaration)) {
+    Json location = convert.location(span);
+    if (!location.is_null()) locations.push_back(std::move(location));  // null: edited since
+  }
   return locations;
 }
 
 namespace {
 
-// The symbol at `offset` if the user may rename it: declared in the user's modules (not the
-// standard library), and spelled out where it is declared (an import without `as` takes its name
-// from its path). Otherwise throws RequestFailed with the reason.
-SymbolAt rename_target(const Analysis& analysis, const FileRef& file, uint32_t offset) {
-  std::optional<SymbolAt> symbol = symbol_at(analysis, file, offset);
-  if (!symbol) throw BadParams{"there is no name to rename here", kRequestFailed};
-  const sema::CheckedProgram& checked = *analysis.compilation->checked();
-  const std::string& module = checked.source(symbol->id.module).name;
-  if (module.rfind("std/", 0) == 0) {
-    throw BadParams{"`" + symbol_name(analysis, symbol->id) +
-                        "` belongs to the standard library (" + module + ") and cannot be renamed",
-                    kRequestFailed};
-  }
-  const sema::Symbol& declared = checked.modules[symbol->id.module].symbols[symbol->id.symbol];
-  if (analysis.compilation->sources().text(declared.span) != declared.name) {
-    throw BadParams{
-        "`" + declared.name + "` is named by its import path; add `as NAME` to rename it",
-        kRequestFailed};
-  }
-  return *symbol;
+// The name at `offset` if the user may rename it (references.h: renamable); otherwise throws
+// RequestFailed with the reason. Never from a stale analysis: text typed since the last check may
+// name the symbol too, and renaming only the old uses would break the code.
+Renamable rename_target(const Analysis& analysis, const FileRef& file, uint32_t offset,
+                        bool stale) {
+  if (stale) throw BadParams{"the module has syntax errors: fix them to rename", kRequestFailed};
+  Renamable found = renamable(analysis, file, offset);
+  if (!found.target) throw BadParams{found.refusal, kRequestFailed};
+  return found;
 }
 
 }  // namespace
@@ -427,9 +469,9 @@ Json Server::prepare_rename(const Json& params) {
   std::optional<Cursor> at = cursor(params);
   if (!at) return nullptr;
   const Analysis& analysis = at->analysis;
-  SymbolAt symbol = rename_target(analysis, at->file, at->offset);
-  return Json{{"range", LspConverter(analysis, encoding_).range(symbol.name)},
-              {"placeholder", symbol_name(analysis, symbol.id)}};
+  Renamable symbol = rename_target(analysis, at->file, at->offset, at->stale != nullptr);
+  return Json{{"range", LspConverter(analysis, encoding_).range(symbol.target->name)},
+              {"placeholder", symbol.placeholder}};
 }
 
 Json Server::rename(const Json& params) {
@@ -441,15 +483,17 @@ Json Server::rename(const Json& params) {
   std::optional<Cursor> at = cursor(params);
   if (!at) return nullptr;
   const Analysis& analysis = at->analysis;
-  SymbolAt symbol = rename_target(analysis, at->file, at->offset);
+  Renamable symbol = rename_target(analysis, at->file, at->offset, at->stale != nullptr);
+  RenameEdits renamed = rename_edits(analysis, symbol.target->target, new_name);
+  if (!renamed.refusal.empty()) throw BadParams{renamed.refusal, kRequestFailed};
   Json changes = Json::object();
   LspConverter convert(analysis, encoding_);
-  for (const source::Span& span : references(analysis, symbol.id, true)) {
-    Json location = convert.location(span);
+  for (const RenameEdit& edit : renamed.edits) {
+    Json location = convert.location(edit.span);
     if (location.is_null()) continue;
     Json& edits = changes[location["uri"].get<std::string>()];
     if (edits.is_null()) edits = Json::array();
-    edits.push_back({{"range", location["range"]}, {"newText", new_name}});
+    edits.push_back({{"range", location["range"]}, {"newText", edit.text}});
   }
   return Json{{"changes", std::move(changes)}};
 }
@@ -486,12 +530,24 @@ Json Server::completion(const Json& params) {
       LineIndex(document->text).offset(position_of(member(params, "position")), encoding_);
   context.analysis = last == last_checked_.end() ? nullptr : last->second.get();
   context.schemas = &schemas_;
+  context.path = path;
+  context.fs = &fs_;
+  context.stdlib_dirs = &options_.stdlib_dirs;
+  context.snippets = snippet_support_;
+  LineIndex index(document->text);
   Json items = Json::array();
   for (const CompletionItem& item : complete(context)) {
     Json entry = {{"label", item.label}, {"kind", item.kind}};
     if (!item.detail.empty()) entry["detail"] = item.detail;
     if (!item.doc.empty()) entry["documentation"] = {{"kind", "markdown"}, {"value", item.doc}};
-    if (!item.insert.empty()) entry["insertText"] = item.insert;
+    if (!item.filter.empty()) entry["filterText"] = item.filter;
+    if (item.replace_begin) {
+      source::Span replaced{0, *item.replace_begin, context.offset};
+      entry["textEdit"] = {{"range", range_json(index, replaced, encoding_)},
+                           {"newText", item.insert.empty() ? item.label : item.insert}};
+    } else if (!item.insert.empty()) {
+      entry["insertText"] = item.insert;
+    }
     if (item.snippet) entry["insertTextFormat"] = 2;
     items.push_back(std::move(entry));
   }
@@ -588,33 +644,9 @@ Json Server::folding(const Json& params) {
 
 Json Server::code_actions(const Json& params) {
   std::string path = document_path(params);
-  const Analysis& analysis = analysis_for(path);
-  const source::SourceManager& sources = analysis.compilation->sources();
-  source::FileId file = source::kNoFile;
-  for (source::FileId id = 0; id < analysis.paths.size(); ++id) {
-    if (analysis.paths[id] == path) file = id;
-  }
-  Json actions = Json::array();
-  if (file == source::kNoFile) return actions;
   const Json& range = member(params, "range");
-  LineIndex index(sources.file(file).text());
-  uint32_t begin = index.offset(position_of(member(range, "start")), encoding_);
-  uint32_t end = index.offset(position_of(member(range, "end")), encoding_);
-  LspConverter convert(analysis, encoding_);
-  for (const diag::Diagnostic& d : analysis.diagnostics.all()) {
-    if (d.span.file != file || d.span.end < begin || d.span.begin > end) continue;
-    for (const diag::Fix& fix : d.fixes) {
-      Json location = convert.location(fix.span);
-      if (location.is_null()) continue;
-      Json edit = {{"range", location["range"]}, {"newText", fix.replacement}};
-      actions.push_back({{"title", fix.message},
-                         {"kind", "quickfix"},
-                         {"diagnostics", Json::array({convert.diagnostic(d)})},
-                         {"isPreferred", d.fixes.size() == 1},
-                         {"edit", {{"changes", {{location["uri"].get<std::string>(), {edit}}}}}}});
-    }
-  }
-  return actions;
+  return code_actions_json(analysis_for(path), path, position_of(member(range, "start")),
+                           position_of(member(range, "end")), encoding_);
 }
 
 namespace {

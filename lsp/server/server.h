@@ -20,6 +20,7 @@
 #include "lsp/server/navigation.h"
 #include "lsp/server/overlay_file_system.h"
 #include "lsp/server/positions.h"
+#include "lsp/server/stale_analysis.h"
 #include "providers/sdk/schema.h"
 
 namespace kc::lsp {
@@ -74,6 +75,7 @@ class Server {
   void did_change(const Json& params, std::vector<Json>& out);
   void did_close(const Json& params, std::vector<Json>& out);
   Json formatting(const Json& params);
+  Json range_formatting(const Json& params);
   Json hover(const Json& params);
   Json definition(const Json& params);
   Json document_symbols(const Json& params);
@@ -97,11 +99,14 @@ class Server {
   // change to that module's documents.
   const Analysis& analysis_for(const std::string& path);
   // Where params.textDocument and params.position point: the analysis of the document's module,
-  // the file in it and the byte offset. nullopt when the file was not checked (syntax errors).
+  // the file in it and the byte offset. While the module does not check (syntax errors): the
+  // module's last analysis that checked, with `stale` carrying its offsets to the current text
+  // (stale_analysis.h); nullopt when there is none or the position lies in text edited since.
   struct Cursor {
     const Analysis& analysis;
     FileRef file;
     uint32_t offset = 0;
+    std::shared_ptr<StaleAnalysis> stale;  // null when `analysis` is of the current text
   };
   std::optional<Cursor> cursor(const Json& params);
 
@@ -113,9 +118,12 @@ class Server {
   // changes), and the last one that checked (what completion reads while the text does not).
   std::map<std::string, std::shared_ptr<const Analysis>> analyses_;
   std::map<std::string, std::shared_ptr<const Analysis>> last_checked_;
+  // Every file parsed for an analysis, reused while its text is the same (parse_cache.h).
+  driver::ParseCache parse_cache_;
   // Modules whose diagnostics wait for the debounce: directory -> (a document in it, when due).
   std::map<std::string, std::pair<std::string, Clock::time_point>> pending_;
   PositionEncoding encoding_ = PositionEncoding::Utf16;
+  bool snippet_support_ = false;  // completionItem.snippetSupport from `initialize`
   bool initialized_ = false;
   bool shutdown_ = false;
   bool exit_requested_ = false;

@@ -1,10 +1,12 @@
-// What several unit tests share: a temporary directory removed when the test ends, and the
-// messages of a diagnostics list as one text (for CHECK output and substring checks).
+// What several unit tests share: a temporary directory removed when the test ends, writing a
+// file into it, and the messages of a diagnostics list as one text (for CHECK output and substring
+// checks).
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include "compiler/diag/diagnostic.h"
@@ -24,6 +26,12 @@ struct TempDir {
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;
 };
+
+// Writes `text` to `path`, creating its directories.
+inline void write_file(const std::filesystem::path& path, const std::string& text) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream(path) << text;
+}
 
 inline std::string messages(const diag::Diagnostics& diagnostics) {
   std::string text;

@@ -90,7 +90,7 @@ local function main()
 
   local field = request('textDocument/hover', position_params('.size', 2))
   check('hover on a field through member access',
-        field and field.contents.value:find('(field) size: int', 1, true), vim.inspect(field))
+        field and field.contents.value:find('(field) Pool.size: int = 3', 1, true), vim.inspect(field))
 
   local definition = request('textDocument/definition', position_params('default_zone', 2))
   check('definition jumps into the imported module',
@@ -190,6 +190,90 @@ local function main()
   vim.lsp.buf.formatting_sync(nil, 30000)
   local tail = vim.api.nvim_buf_get_lines(buf, -2, -1, false)[1]
   check('formatting through the client', tail == 'spaced = 1', tail)
+
+  -- Import path completion: inside `import "std/` the standard library's modules, each item a
+  -- textEdit over the typed path.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'import "std/' })
+  local import_line = vim.api.nvim_buf_line_count(buf) - 1
+  local paths = request('textDocument/completion', {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    position = { line = import_line, character = 12 },
+  })
+  local net_item
+  for _, item in ipairs(paths and paths.items or {}) do
+    if item.label == 'std/net' then net_item = item end
+  end
+  check('import path completion offers std/net',
+        net_item and net_item.textEdit and net_item.textEdit.range.start.character == 8 and
+          net_item.textEdit.newText == 'std/net', vim.inspect(paths))
+  vim.api.nvim_buf_set_lines(buf, import_line, import_line + 1, false, {})
+
+  -- Code action "add missing required fields": applied by the client, the E0303 goes away.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false,
+                             { 'schema Host {', '  name: string', '  port: int', '}', 'h = Host {}' })
+  local instance_line = vim.api.nvim_buf_line_count(buf) - 1
+  local function missing_field_error()
+    for _, d in ipairs(diagnostics()) do if d.code == 'E0303' then return true end end
+    return false
+  end
+  vim.wait(30000, missing_field_error, 20)
+  local fixes = request('textDocument/codeAction', {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    range = { start = { line = instance_line, character = 5 }, ['end'] = { line = instance_line, character = 5 } },
+    context = { diagnostics = {} },
+  })
+  local add_fields
+  for _, action in ipairs(fixes or {}) do
+    if action.title == 'Add missing required fields `name`, `port`' then add_fields = action end
+  end
+  check('a quick fix adds the missing required fields', add_fields ~= nil, vim.inspect(fixes))
+  if add_fields then vim.lsp.util.apply_workspace_edit(add_fields.edit, 'utf-16') end
+  local instance = vim.api.nvim_buf_get_lines(buf, instance_line, instance_line + 4, false)
+  check('the fix wrote the fields with placeholders',
+        vim.deep_equal(instance, { 'h = Host {', '  name = ""', '  port = 0', '}' }),
+        vim.inspect(instance))
+  check('the missing-field error clears after the fix',
+        vim.wait(30000, function() return not missing_field_error() end, 20),
+        vim.inspect(diagnostics()))
+
+  -- Range formatting: of two misaligned lines only the selected one changes.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'first   =    1', 'second   =    2' })
+  local first_line = vim.api.nvim_buf_line_count(buf) - 2
+  local range_edits = request('textDocument/rangeFormatting', {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    range = { start = { line = first_line, character = 0 }, ['end'] = { line = first_line, character = 3 } },
+    options = { tabSize = 2, insertSpaces = true },
+  })
+  if range_edits then vim.lsp.util.apply_text_edits(range_edits, buf, 'utf-16') end
+  local formatted = vim.api.nvim_buf_get_lines(buf, first_line, first_line + 2, false)
+  check('range formatting changes only the selected declaration',
+        vim.deep_equal(formatted, { 'first = 1', 'second   =    2' }), vim.inspect(formatted))
+
+  -- Names, schema fields and enum members: definition of a schema from an instance head, rename
+  -- of a field at an instance key (the declaration and the member access follow), hover on an
+  -- enum member with its doc comment.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, {
+    'enum Tier {', '  ## The cheap one.', '  bronze', '  gold', '}',
+    'schema Rack {', '  slots: int = 4', '  tier: Tier = Tier.bronze', '}',
+    'rack = Rack { slots = 8 }', 'rack_size = rack.slots', 'fancy = Tier.bronze',
+  })
+  local rack_line = vim.api.nvim_buf_line_count(buf) - 7
+  local head = request('textDocument/definition', position_params('Rack { slots', 1))
+  check('definition of a schema from an instance head',
+        head and head.range and head.range.start.line == rack_line and
+          head.range.start.character == 7, vim.inspect(head))
+  params = position_params('Rack { slots', 8)
+  params.newName = 'units'
+  local renamed = request('textDocument/rename', params)
+  if renamed then vim.lsp.util.apply_workspace_edit(renamed, 'utf-16') end
+  local rack_text = table.concat(vim.api.nvim_buf_get_lines(buf, rack_line, -1, false), '\n')
+  local _, units = rack_text:gsub('units', '')
+  check('rename of a field renames its declaration, key and member access',
+        units == 3 and not rack_text:find('slots', 1, true), rack_text)
+  local tier = request('textDocument/hover', position_params('Tier.bronze', 6))
+  check('hover on an enum member shows the enum, the member and its doc',
+        tier and tier.contents.value:find('(enum member) Tier.bronze', 1, true) and
+          tier.contents.value:find('The cheap one.', 1, true), vim.inspect(tier))
 
   -- Shutdown and exit.
   client.stop()
