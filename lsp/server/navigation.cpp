@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <set>
 
 #include "lsp/server/targets.h"
 #include "providers/sdk/literal.h"
@@ -502,6 +503,66 @@ std::vector<TypeHint> type_hints(const Analysis& analysis, const FileRef& at, ui
       continue;
     }
     hints.push_back(TypeHint{symbol.span.end, ": " + checked.types.to_string(symbol.type)});
+  }
+  return hints;
+}
+
+namespace {
+
+// The field names a body sets, in any branch of its `if`s and `for`s.
+void collect_set_fields(const ast::File& file, ast::BodyId id, std::set<std::string>& set) {
+  for (const ast::BodyItem& item : file.body(id).items) {
+    if (const auto* assign = std::get_if<ast::FieldAssign>(&item.node)) {
+      if (auto name = ast::static_label(file, assign->key)) set.insert(name->text);
+    } else if (const auto* block = std::get_if<ast::LabelledBlock>(&item.node)) {
+      set.insert(block->field.text);
+    } else if (const auto* branches = std::get_if<ast::IfItem>(&item.node)) {
+      for (const ast::IfBranch& branch : branches->branches)
+        collect_set_fields(file, branch.body, set);
+      if (branches->else_body) collect_set_fields(file, *branches->else_body, set);
+    } else if (const auto* loop = std::get_if<ast::ForItem>(&item.node)) {
+      collect_set_fields(file, loop->body, set);
+    }
+  }
+}
+
+constexpr size_t kMaxDefaultsShown = 4;
+
+}  // namespace
+
+std::vector<DefaultsHint> defaults_hints(const Analysis& analysis, const FileRef& at,
+                                         uint32_t begin, uint32_t end) {
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const auto& types = checked.modules[at.module].expr_types;
+  std::vector<DefaultsHint> hints;
+  if (at.file >= types.size()) return hints;
+  const ast::File& file = *at.ast;
+  for (uint32_t i = 0; i < file.exprs.size() && i < types[at.file].size(); ++i) {
+    const auto* record = std::get_if<ast::RecordLit>(&file.exprs[i].node);
+    if (record == nullptr) continue;
+    const ast::Body& body = file.body(record->body);
+    if (body.span.begin < begin || body.span.begin > end) continue;
+    const sema::SchemaInfo* schema = checked.schema(types[at.file][i]);
+    if (schema == nullptr) continue;
+    std::set<std::string> set;
+    collect_set_fields(file, record->body, set);
+    std::vector<std::string> shown;
+    size_t more = 0;
+    for (const sema::FieldInfo& field : schema->fields) {
+      if (!field.default_value || field.key || set.count(field.name) > 0) continue;
+      if (shown.size() == kMaxDefaultsShown) {
+        ++more;
+        continue;
+      }
+      std::string value = expr_text(analysis, *field.default_value);
+      shown.push_back(field.name + " = " + (value.empty() ? "…" : value));
+    }
+    if (shown.empty()) continue;
+    std::string label;
+    for (const std::string& text : shown)
+      label += (label.empty() ? "" : ", ") + text;
+    if (more > 0) label += fmt::format(", +{} more", more);
+    hints.push_back(DefaultsHint{body.span.begin + 1, std::move(label)});
   }
   return hints;
 }

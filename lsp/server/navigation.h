@@ -65,6 +65,17 @@ struct TypeHint {
 std::vector<TypeHint> type_hints(const Analysis& analysis, const FileRef& at, uint32_t begin,
                                  uint32_t end);
 
+// The defaults that apply to a schema instance, shown after its `{`: ` size = 3, zone = "a"` for
+// each field with a default the body does not set (set in any branch of an `if`/`for` counts as
+// set; `@key` fields are filled from the label).
+struct DefaultsHint {
+  uint32_t offset = 0;  // just after the body's `{`
+  std::string label;
+};
+// The hints for the instances of the file whose bodies begin in [begin, end].
+std::vector<DefaultsHint> defaults_hints(const Analysis& analysis, const FileRef& at,
+                                         uint32_t begin, uint32_t end);
+
 // Module-level symbols of every module of the analysis whose name contains `query` (case-
 // insensitively; all of them for an empty query), standard library modules excluded.
 struct NamedSymbol {

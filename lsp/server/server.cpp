@@ -579,6 +579,13 @@ Json Server::inlay_hints(const Json& params) {
                      {"label", hint.label},
                      {"kind", 1}});  // InlayHintKind.Type
   }
+  for (const DefaultsHint& hint : defaults_hints(analysis, *file, begin, end)) {
+    Position at = index.position(hint.offset, encoding_);
+    hints.push_back({{"position", {{"line", at.line}, {"character", at.character}}},
+                     {"label", hint.label},
+                     {"paddingLeft", true},
+                     {"tooltip", "defaults that apply"}});
+  }
   return hints;
 }
 

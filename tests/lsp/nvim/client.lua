@@ -159,6 +159,11 @@ local function main()
   })
   check('inlay hints', hints and #hints >= 1 and hints[1].label:find('Pool', 1, true),
         vim.inspect(hints))
+  local defaults_hint = false
+  for _, hint in ipairs(hints or {}) do
+    if hint.label == 'zone = net.default_zone' then defaults_hint = true end
+  end
+  check('an inlay hint shows the default that applies', defaults_hint, vim.inspect(hints))
 
   local folds = request('textDocument/foldingRange',
                         { textDocument = vim.lsp.util.make_text_document_params() })
