@@ -265,7 +265,10 @@ void Server::did_close(const Json& params, std::vector<Json>& out) {
 }
 
 const Analysis& Server::analysis_for(const std::string& path) {
-  std::string module_dir = std::filesystem::path(path).parent_path().string();
+  return analysis_of_module(std::filesystem::path(path).parent_path().string());
+}
+
+const Analysis& Server::analysis_of_module(const std::string& module_dir) {
   auto it = analyses_.find(module_dir);
   if (it == analyses_.end()) {
     AnalysisInputs inputs{&fs_, &schemas_, &options_.stdlib_dirs};
@@ -277,20 +280,39 @@ const Analysis& Server::analysis_for(const std::string& path) {
   return *it->second;
 }
 
+namespace {
+
+// Whether the analysis compiled a file of the module in `module_dir` (its own or an import).
+bool reads_module(const Analysis& analysis, const std::string& module_dir) {
+  for (const std::string& file : analysis.paths) {
+    if (std::filesystem::path(file).parent_path().string() == module_dir) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 void Server::module_changed(const std::string& path, std::vector<Json>& out, bool now) {
   std::string module_dir = std::filesystem::path(path).parent_path().string();
-  analyses_.erase(module_dir);
-  if (options_.debounce.count() == 0) {
-    publish_module_diagnostics(path, out);
-  } else {
-    pending_[module_dir] = {path, Clock::now() + (now ? Clock::duration{} : options_.debounce)};
+  // The module itself and every analysed module that imports it, directly or not, see the change.
+  std::vector<std::string> affected{module_dir};
+  for (const auto& [dir, analysis] : analyses_) {
+    if (dir != module_dir && reads_module(*analysis, module_dir)) affected.push_back(dir);
+  }
+  for (const std::string& dir : affected) {
+    analyses_.erase(dir);
+    if (options_.debounce.count() == 0) {
+      publish_module_diagnostics(dir, out);
+    } else {
+      pending_[dir] = Clock::now() + (now ? Clock::duration{} : options_.debounce);
+    }
   }
 }
 
 std::optional<Server::Clock::time_point> Server::next_due() const {
   std::optional<Clock::time_point> due;
-  for (const auto& [dir, entry] : pending_) {
-    if (!due || entry.second < *due) due = entry.second;
+  for (const auto& [dir, when] : pending_) {
+    if (!due || when < *due) due = when;
   }
   return due;
 }
@@ -298,23 +320,30 @@ std::optional<Server::Clock::time_point> Server::next_due() const {
 std::vector<Json> Server::publish_due(Clock::time_point now) {
   std::vector<Json> out;
   for (auto it = pending_.begin(); it != pending_.end();) {
-    if (it->second.second > now) {
+    if (it->second > now) {
       ++it;
       continue;
     }
-    std::string path = it->second.first;
+    std::string module_dir = it->first;
     it = pending_.erase(it);
-    publish_module_diagnostics(path, out);
+    publish_module_diagnostics(module_dir, out);
   }
   return out;
 }
 
-void Server::publish_module_diagnostics(const std::string& path, std::vector<Json>& out) {
-  std::string module_dir = std::filesystem::path(path).parent_path().string();
-  const Analysis& analysis = analysis_for(path);
+void Server::publish_module_diagnostics(const std::string& module_dir, std::vector<Json>& out) {
+  auto in_module = [&module_dir](const std::string& open_path) {
+    return std::filesystem::path(open_path).parent_path().string() == module_dir;
+  };
+  const auto& open = documents_.all();
+  if (std::none_of(open.begin(), open.end(),
+                   [&](const auto& entry) { return in_module(entry.first); })) {
+    return;  // nothing to show it in
+  }
+  const Analysis& analysis = analysis_of_module(module_dir);
   std::map<std::string, Json> by_path = diagnostics_by_path(analysis, encoding_);
   for (const auto& [open_path, document] : documents_.all()) {
-    if (std::filesystem::path(open_path).parent_path().string() != module_dir) continue;
+    if (!in_module(open_path)) continue;
     auto it = by_path.find(open_path);
     Json list = it == by_path.end() ? Json::array() : it->second;
     out.push_back(notification(

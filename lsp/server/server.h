@@ -90,14 +90,17 @@ class Server {
   Json code_actions(const Json& params);
   Json prepare_rename(const Json& params);
   Json rename(const Json& params);
-  // A document of the module holding `path` changed: drops its analysis and publishes new
-  // diagnostics now (no debounce, or `now`) or once the debounce has passed.
+  // A document of the module holding `path` changed: drops its analysis and those of the modules
+  // that import it, and publishes their new diagnostics now (no debounce, or `now`) or once the
+  // debounce has passed.
   void module_changed(const std::string& path, std::vector<Json>& out, bool now = false);
-  // Compiles the module holding `path` and publishes diagnostics for its open documents.
-  void publish_module_diagnostics(const std::string& path, std::vector<Json>& out);
+  // Compiles the module in `module_dir` and publishes diagnostics for its open documents (none
+  // open: nothing to do).
+  void publish_module_diagnostics(const std::string& module_dir, std::vector<Json>& out);
   // The analysis of the module holding `path`, compiled now unless one is cached from the last
   // change to that module's documents.
   const Analysis& analysis_for(const std::string& path);
+  const Analysis& analysis_of_module(const std::string& module_dir);
   // Where params.textDocument and params.position point: the analysis of the document's module,
   // the file in it and the byte offset. While the module does not check (syntax errors): the
   // module's last analysis that checked, with `stale` carrying its offsets to the current text
@@ -120,8 +123,8 @@ class Server {
   std::map<std::string, std::shared_ptr<const Analysis>> last_checked_;
   // Every file parsed for an analysis, reused while its text is the same (parse_cache.h).
   driver::ParseCache parse_cache_;
-  // Modules whose diagnostics wait for the debounce: directory -> (a document in it, when due).
-  std::map<std::string, std::pair<std::string, Clock::time_point>> pending_;
+  // Modules whose diagnostics wait for the debounce: directory -> when due.
+  std::map<std::string, Clock::time_point> pending_;
   PositionEncoding encoding_ = PositionEncoding::Utf16;
   bool snippet_support_ = false;  // completionItem.snippetSupport from `initialize`
   bool initialized_ = false;
