@@ -21,6 +21,7 @@
 #include "lsp/server/semantic_tokens.h"
 #include "lsp/server/transport.h"
 #include "lsp/server/uri.h"
+#include "lsp/server/workspace_modules.h"
 
 namespace kc::lsp {
 namespace {
@@ -195,6 +196,18 @@ Json Server::initialize(const Json& params) {
     const Json& completion = text_document.value("completion", Json::object());
     snippet_support_ =
         completion.value("completionItem", Json::object()).value("snippetSupport", false) == true;
+  }
+  // The workspace folders (or the older rootUri) bound where references and rename look for
+  // modules that import the one being edited.
+  roots_.clear();
+  if (params.contains("workspaceFolders") && params["workspaceFolders"].is_array()) {
+    for (const Json& folder : params["workspaceFolders"]) {
+      if (!folder.is_object() || !folder.contains("uri") || !folder["uri"].is_string()) continue;
+      if (auto path = uri_to_path(folder["uri"].get<std::string>())) roots_.push_back(*path);
+    }
+  }
+  if (roots_.empty() && params.contains("rootUri") && params["rootUri"].is_string()) {
+    if (auto path = uri_to_path(params["rootUri"].get<std::string>())) roots_.push_back(*path);
   }
   Json capabilities = {
       {"positionEncoding", encoding_name(encoding_)},
@@ -463,6 +476,22 @@ Json Server::document_symbols(const Json& params) {
   return symbols;
 }
 
+std::vector<const Analysis*> Server::other_modules(const Analysis& current) {
+  std::set<std::string> dirs;
+  for (const std::string& dir : workspace_module_dirs(roots_))
+    dirs.insert(dir);
+  for (const auto& [path, document] : documents_.all())
+    dirs.insert(std::filesystem::path(path).parent_path().string());
+  std::vector<const Analysis*> others;
+  for (const std::string& dir : dirs) {
+    const Analysis& analysis = analysis_of_module(dir);
+    if (&analysis != &current && analysis.compilation->checked() != nullptr) {
+      others.push_back(&analysis);
+    }
+  }
+  return others;
+}
+
 Json Server::find_references(const Json& params) {
   std::optional<Cursor> at = cursor(params);
   if (!at) return nullptr;
@@ -471,10 +500,21 @@ Json Server::find_references(const Json& params) {
   if (!symbol) return nullptr;
   bool declaration = params.value("context", Json::object()).value("includeDeclaration", false);
   Json locations = Json::array();
-  LspConverter convert(analysis, encoding_, at->stale.get());
-  for (const source::Span& span : references(analysis, symbol->target, declaration)) {
-    Json location = convert.location(span);
-    if (!location.is_null()) locations.push_back(std::move(location));  // null: edited since
+  std::set<std::string> seen;  // modules share imports: each location once
+  auto add = [&](const Analysis& where, const Target& target, StaleAnalysis* stale) {
+    LspConverter convert(where, encoding_, stale);
+    for (const source::Span& span : references(where, target, declaration)) {
+      Json location = convert.location(span);
+      if (location.is_null()) continue;  // edited since the analysis
+      if (seen.insert(location.dump()).second) locations.push_back(std::move(location));
+    }
+  };
+  add(analysis, symbol->target, at->stale.get());
+  // Other modules of the workspace that import the declaring module use it too.
+  for (const Analysis* other : other_modules(analysis)) {
+    if (auto translated = translate_target(analysis, symbol->target, *other)) {
+      add(*other, *translated, nullptr);
+    }
   }
   return locations;
 }
@@ -513,16 +553,26 @@ Json Server::rename(const Json& params) {
   if (!at) return nullptr;
   const Analysis& analysis = at->analysis;
   Renamable symbol = rename_target(analysis, at->file, at->offset, at->stale != nullptr);
-  RenameEdits renamed = rename_edits(analysis, symbol.target->target, new_name);
-  if (!renamed.refusal.empty()) throw BadParams{renamed.refusal, kRequestFailed};
   Json changes = Json::object();
-  LspConverter convert(analysis, encoding_);
-  for (const RenameEdit& edit : renamed.edits) {
-    Json location = convert.location(edit.span);
-    if (location.is_null()) continue;
-    Json& edits = changes[location["uri"].get<std::string>()];
-    if (edits.is_null()) edits = Json::array();
-    edits.push_back({{"range", location["range"]}, {"newText", edit.text}});
+  std::set<std::string> seen;  // modules share imports: each edit once
+  auto add = [&](const Analysis& where, const Target& target) {
+    RenameEdits renamed = rename_edits(where, target, new_name);
+    if (!renamed.refusal.empty()) throw BadParams{renamed.refusal, kRequestFailed};
+    LspConverter convert(where, encoding_);
+    for (const RenameEdit& edit : renamed.edits) {
+      Json location = convert.location(edit.span);
+      if (location.is_null() || !seen.insert(location.dump()).second) continue;
+      Json& edits = changes[location["uri"].get<std::string>()];
+      if (edits.is_null()) edits = Json::array();
+      edits.push_back({{"range", location["range"]}, {"newText", edit.text}});
+    }
+  };
+  add(analysis, symbol.target->target);
+  // Other modules of the workspace that import the declaring module are renamed with it.
+  for (const Analysis* other : other_modules(analysis)) {
+    if (auto translated = translate_target(analysis, symbol.target->target, *other)) {
+      add(*other, *translated);
+    }
   }
   return Json{{"changes", std::move(changes)}};
 }

@@ -112,6 +112,9 @@ class Server {
     std::shared_ptr<StaleAnalysis> stale;  // null when `analysis` is of the current text
   };
   std::optional<Cursor> cursor(const Json& params);
+  // The checked analyses of the workspace's other modules (under the workspace folders, and of
+  // the open documents) besides `current`, for references and rename across modules.
+  std::vector<const Analysis*> other_modules(const Analysis& current);
 
   ServerOptions options_;
   const sdk::SchemaSource& schemas_;
@@ -125,6 +128,7 @@ class Server {
   driver::ParseCache parse_cache_;
   // Modules whose diagnostics wait for the debounce: directory -> when due.
   std::map<std::string, Clock::time_point> pending_;
+  std::vector<std::string> roots_;  // workspace folders from `initialize` (absolute paths)
   PositionEncoding encoding_ = PositionEncoding::Utf16;
   bool snippet_support_ = false;  // completionItem.snippetSupport from `initialize`
   bool initialized_ = false;
