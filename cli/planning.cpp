@@ -8,6 +8,7 @@
 #include <set>
 
 #include "runtime/plan/diff.h"
+#include "runtime/plan/record_settings.h"
 #include "runtime/plan/refresh.h"
 #include "runtime/plan/render_drift.h"
 #include "runtime/plan/render_text.h"
@@ -135,6 +136,13 @@ void store_outputs(Session& session, PlanRun& run) {
     if (output.sensitive) run.state.sensitive_outputs.push_back(output.name);
   }
   std::sort(run.state.sensitive_outputs.begin(), run.state.sensitive_outputs.end());
+  std::vector<std::string> recorded = plan::record_unchanged_settings(run.plan, run.state);
+  if (!recorded.empty()) {
+    std::cout << fmt::format(
+        "Recorded the new settings (dependencies, rollout, hooks, prevent_destroy) of {} unchanged "
+        "resource{} in the state.\n",
+        recorded.size(), recorded.size() == 1 ? "" : "s");
+  }
   diags.append(run.backend->save(run.state));
 }
 

@@ -56,7 +56,8 @@ class ModuleResolver final : public apply::InputResolver {
   Session& session_;
 };
 
-// Evaluates the outputs against the applied state, stores them in it and saves it.
+// Evaluates the outputs against the applied state, stores them in it, records the settings of the
+// resources the plan left unchanged (record_settings.h) and saves it.
 void store_outputs(Session& session, PlanRun& run);
 
 // Prints the text form of the plan, noting drift found by the refresh.

@@ -76,6 +76,31 @@ python3 -c 'import json,sys; s=json.load(open(".kc/state.json")); sys.exit(1 if 
 run "plan after destroy creates again" 2 "$kc" plan --detailed-exitcode
 contains "creates again" "Plan: 2 to create"
 
+# The documented way out of prevent_destroy (docs/diagnostics.md E0501): set it to false, apply
+# (no change to the machine, but the state records the setting), then remove the resource.
+protected_module() {  # protected_module true|false
+  cat >main.kcl <<KCL
+web = resource sim.machine web {
+  cpu    = 2
+  memory = 4Gi
+  zone   = "a"
+  lifecycle { prevent_destroy = $1 }
+}
+KCL
+}
+protected_module true
+run "apply a protected machine" 0 "$kc" apply --auto-approve
+echo 'x = 1' >main.kcl
+run "removing it is refused" 1 "$kc" plan
+contains "E0501 names it" "error[E0501]"
+protected_module false
+run "apply prevent_destroy = false" 0 "$kc" apply --auto-approve
+contains "the setting is recorded" "Recorded the new settings"
+echo 'x = 1' >main.kcl
+run "now removing it plans a delete" 2 "$kc" plan --detailed-exitcode
+contains "one delete" "0 to create, 0 to update, 0 to replace, 1 to delete"
+run "and applies" 0 "$kc" apply --auto-approve
+
 echo 'broken = resource sim.machine x { cpu = "two" }' >main.kcl
 run "type error fails check" 1 "$kc" check
 contains "E0301 reported" "error[E0301]"
