@@ -61,7 +61,9 @@ compare_world() {
   if [ -e .kc/sim/world.json ]; then "$kc" sim show >/dev/null; fi
   python3 - "$mode" <<'PY'
 import json, os, sys
-state = json.load(open("state.out"))
+# No state at all (a run killed before its first save) prints nothing: no resources.
+text = open("state.out").read()
+state = json.loads(text) if text.strip() else {}
 ids = [r["attributes"].get("id") for r in state.get("resources", [])]
 world = {}
 if os.path.exists(".kc/sim/world.json"):

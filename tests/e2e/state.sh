@@ -73,7 +73,9 @@ if [ -e .kc/state.lock ]; then fail "the lock file is removed when the run ends"
   pass "the lock file is removed when the run ends"; fi
 
 # ---- --lock-timeout waits for the holder, then proceeds ----
-slow_module "$work/race" 3
+# The holder's three creates take about 3s: long enough that the two refused runs below (each a
+# full kc start, slow under a sanitizer build) leave it still holding the lock for the waiter.
+slow_module "$work/race" 3 1s
 "$kc" apply --auto-approve >holder.out 2>&1 &
 holder=$!
 background+=("$holder")
