@@ -51,6 +51,18 @@ print(" ".join(names))'
 }
 
 # settled NAME VARS...: the apply just made holds etcd quorum, and the next plan is clean.
+# step_id TEXT: the number of the plan step line that contains TEXT (empty when none).
+step_id() {
+  grep -F -- "$1" <<<"$out" | head -n 1 | awk '{print $1}'
+}
+# before NAME FIRST SECOND: the step holding FIRST runs before the step holding SECOND.
+before() {
+  local a b
+  a=$(step_id "$2")
+  b=$(step_id "$3")
+  if [[ -n $a && -n $b && $a -lt $b ]]; then pass "$1"; else fail "$1 (steps '$a', '$b')" "$out"; fi
+}
+
 settled() {
   local name=$1
   shift
@@ -77,6 +89,8 @@ contains "and is waited for" 'action prod.sim.etcd_member["cp-3"] wait_healthy, 
 contains "its host takes the etcd role" 'update prod.sim.machine["cp-3"]'
 contains "the etcd certificate names it" 'update prod.sim.certificate["etcd"]'
 contains "nothing else" "Plan: 1 to create, 2 to update, 0 to replace, 0 to delete."
+before "the certificate names the member before it joins" \
+  'update prod.sim.certificate["etcd"]' 'create prod.sim.etcd_member["cp-3"]'
 run "grow" 0 "$kc" apply --auto-approve --var etcd_members=4
 settled "grow" --var etcd_members=4
 out=$(members)
@@ -90,6 +104,10 @@ contains "one etcd wave" 'Wave 1 of group "etcd" (1 of 1; 3 members, max_surge 0
 contains "the member leaves first" 'action prod.sim.etcd_member["cp-3"] remove_member, before_destroy'
 contains "then is deleted" 'delete prod.sim.etcd_member["cp-3"] (after '
 contains "nothing else" "Plan: 0 to create, 2 to update, 0 to replace, 1 to delete."
+before "the member is gone before the certificate drops it" \
+  'delete prod.sim.etcd_member["cp-3"]' 'update prod.sim.certificate["etcd"]'
+before "and before its host loses the etcd role" \
+  'delete prod.sim.etcd_member["cp-3"]' 'update prod.sim.machine["cp-3"]'
 run "shrink" 0 "$kc" apply --auto-approve --var etcd_members=3
 settled "shrink" --var etcd_members=3
 out=$(members)
