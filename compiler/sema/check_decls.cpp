@@ -431,7 +431,6 @@ const SchemaInfo& Checker::schema_fields(uint32_t m, uint32_t s) {
       if (schema_states_[{m, s}] == State::InProgress) {
         info.fields = parent_info.fields;
         info.lets = parent_info.lets;
-        info.checks = parent_info.checks;
         info.parent_module = static_cast<int32_t>(parent->module);
         info.parent_symbol = static_cast<int32_t>(parent->symbol);
         types_.set_parent(info.type, parent_info.type);
@@ -549,6 +548,11 @@ const SchemaInfo& Checker::schema_fields(uint32_t m, uint32_t s) {
 }
 
 void Checker::schema_bodies(uint32_t m, uint32_t s) {
+  if (State& state = body_states_[{m, s}]; state == State::Unvisited) {
+    state = State::InProgress;
+  } else {
+    return;  // typed already, or a parent of itself (reported by schema_fields)
+  }
   const SchemaInfo& info = schema_fields(m, s);
   const Symbol& sym = out_.modules[m].symbols[s];
   const auto& node = std::get<ast::Schema>(file(m, sym.file).decls[sym.decl].node);
@@ -569,9 +573,10 @@ void Checker::schema_bodies(uint32_t m, uint32_t s) {
           m, f, field.default_value->expr, field.type, field.span,
           fmt::format("{} is declared as {} here", ticked(field.name), quoted_type(field.type)));
   }
-  for (size_t i = 0; i < info.lets.size(); ++i) {
-    if (info.lets[i].value.module == m && info.lets[i].value.file == f) schema_let_type(m, s, i);
-  }
+  // Inherited lets too (they take the parent's type): when run() is done, every `let` of every
+  // schema has its type recorded.
+  for (size_t i = 0; i < info.lets.size(); ++i)
+    schema_let_type(m, s, i);
   std::vector<SchemaCheck> checks;
   std::optional<TypeId> outer_self = std::exchange(self_type_, info.type);
   for (const ast::SchemaItem& item : node.items) {
@@ -579,15 +584,38 @@ void Checker::schema_bodies(uint32_t m, uint32_t s) {
       check_lines(m, f, *block, checks);
   }
   self_type_ = outer_self;
-  SchemaInfo& stored = out_.modules[m].schemas[s];
-  stored.checks.insert(stored.checks.end(), checks.begin(), checks.end());
   instance_ = outer_instance;
   locals_ = std::move(outer_locals);
+  // An instance passes its parent's checks and its own: the parent's are collected first,
+  // whichever schema was declared first.
+  std::vector<SchemaCheck> inherited;
+  if (int32_t parent = out_.modules[m].schemas[s].parent_symbol; parent >= 0) {
+    auto parent_m = static_cast<uint32_t>(out_.modules[m].schemas[s].parent_module);
+    schema_bodies(parent_m, static_cast<uint32_t>(parent));
+    inherited = out_.modules[parent_m].schemas[static_cast<uint32_t>(parent)].checks;
+  }
+  SchemaInfo& stored = out_.modules[m].schemas[s];
+  stored.checks = std::move(inherited);
+  stored.checks.insert(stored.checks.end(), checks.begin(), checks.end());
+  body_states_[{m, s}] = State::Done;
 }
 
 TypeId Checker::schema_let_type(uint32_t m, uint32_t s, size_t index) {
   const SchemaInfo& info = schema_fields(m, s);
   const SchemaLet let = info.lets[index];  // a copy: typing may add schemas
+  // An inherited let (the parent's lets come first, at the same indices) is typed once, as the
+  // parent's, in the parent's scope: typing it again would report its mistakes again.
+  if (info.parent_symbol >= 0) {
+    auto parent_m = static_cast<uint32_t>(info.parent_module);
+    auto parent_s = static_cast<uint32_t>(info.parent_symbol);
+    const SchemaInfo& parent = schema_fields(parent_m, parent_s);
+    if (index < parent.lets.size() && parent.lets[index].span == let.span) {
+      TypeId type = schema_let_type(parent_m, parent_s, index);
+      out_.modules[m].schemas[s].lets[index].type = type;
+      let_states_[{m, s, index}] = State::Done;
+      return type;
+    }
+  }
   State& state = let_states_[{m, s, index}];
   if (state == State::Done) return out_.modules[m].schemas[s].lets[index].type;
   if (state == State::InProgress) {
@@ -598,19 +626,7 @@ TypeId Checker::schema_let_type(uint32_t m, uint32_t s, size_t index) {
     return types_.error();
   }
   state = State::InProgress;
-  // A parent's let is typed in the parent's scope.
-  uint32_t owner_m = m, owner_s = s;
-  const SchemaInfo* owner = &info;
-  while (owner->parent_symbol >= 0) {
-    const SchemaInfo& parent = out_.modules[owner->parent_module].schemas[owner->parent_symbol];
-    bool declared_there = std::any_of(parent.lets.begin(), parent.lets.end(),
-                                      [&](const auto& l) { return l.span == let.span; });
-    if (!declared_there) break;
-    owner_m = static_cast<uint32_t>(owner->parent_module);
-    owner_s = static_cast<uint32_t>(owner->parent_symbol);
-    owner = &parent;
-  }
-  std::optional<Declared> outer_instance = std::exchange(instance_, Declared{owner_m, owner_s});
+  std::optional<Declared> outer_instance = std::exchange(instance_, Declared{m, s});
   std::vector<std::pair<std::string, TypeId>> outer_locals = std::exchange(locals_, {});
   std::optional<TypeId> outer_self = std::exchange(self_type_, std::nullopt);
   TypeId type = infer(let.value.module, let.value.file, let.value.expr, std::nullopt);

@@ -284,7 +284,8 @@ class Checker {
   std::set<std::tuple<uint32_t, uint32_t, uint32_t>> keyed_exprs_;
   // Type aliases being resolved, outermost first: the chain an alias cycle reports.
   std::vector<std::pair<uint32_t, uint32_t>> aliases_;
-  std::map<std::pair<uint32_t, uint32_t>, State> schema_states_;
+  std::map<std::pair<uint32_t, uint32_t>, State> schema_states_;  // schema_fields()
+  std::map<std::pair<uint32_t, uint32_t>, State> body_states_;    // schema_bodies()
   std::map<std::tuple<uint32_t, uint32_t, size_t>, State> let_states_;
   int depth_ = 0;  // nesting of infer(), bounded by kMaxDepth
   bool depth_reported_ = false;
