@@ -60,7 +60,24 @@ void Compilation::check() {
   // Checking a tree that syntax errors cut short mostly reports their echoes (a block closed too
   // early misses its required fields), so a module with syntax errors stops here.
   if (index < 0 || diagnostics_.has_errors()) return;
-  checked_ = sema::check(program_, schemas_, diagnostics_);
+  if (check_cache_ != nullptr && !options_.expression) {
+    check_through_cache();
+    return;
+  }
+  checked_ =
+      std::make_shared<const sema::CheckedProgram>(sema::check(program_, schemas_, diagnostics_));
+}
+
+void Compilation::check_through_cache() {
+  std::string root_key = canonical(options_.path);
+  std::optional<sema::PriorCheck> prior = check_cache_->prior(root_key, program_, schemas_);
+  size_t reused =
+      prior ? static_cast<size_t>(std::count(prior->carry.begin(), prior->carry.end(), true)) : 0;
+  diag::Diagnostics reported;
+  checked_ = std::make_shared<const sema::CheckedProgram>(
+      sema::check(program_, schemas_, reported, prior ? &*prior : nullptr));
+  diagnostics_.append(reported);
+  check_cache_->store(root_key, program_, files_, checked_, std::move(reported), schemas_, reused);
 }
 
 eval::DesiredState Compilation::evaluate(const eval::EvalInputs& inputs,

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/driver/check_cache.h"
 #include "compiler/driver/file_system.h"
 #include "compiler/driver/parse_cache.h"
 #include "compiler/eval/evaluate.h"
@@ -41,6 +42,10 @@ class Compilation {
   // check() or parse_root(); the cache must outlive those calls (the trees it hands out are shared,
   // so they stay valid as long as this compilation).
   void use_parse_cache(ParseCache* cache) { parse_cache_ = cache; }
+  // Checks through `cache` (check_cache.h): the modules an earlier compilation of the same root
+  // checked, and that neither changed nor see a change, are not checked again. The result is the
+  // same as without a cache. Use with a parse cache; not with CompileOptions::expression.
+  void use_check_cache(CheckCache* cache) { check_cache_ = cache; }
 
   // Loads the root module and everything it imports, parses and checks it. Diagnostics accumulate;
   // a missing root module is an E0202 without a span. Checking is skipped when loading or parsing
@@ -59,7 +64,7 @@ class Compilation {
   diag::Diagnostics& diagnostics() { return diagnostics_; }
   // The root module's directory: where `.kc/` (state, provider data) lives.
   const std::string& module_dir() const { return module_dir_; }
-  const sema::CheckedProgram* checked() const { return checked_ ? &*checked_ : nullptr; }
+  const sema::CheckedProgram* checked() const { return checked_.get(); }
 
   std::string dump_ast() const;    // every file of the root module
   std::string dump_types() const;  // every module's symbols
@@ -75,6 +80,8 @@ class Compilation {
   ParsedFile parse_file(const std::string& file_key, source::FileId id);
   // Adds the `--expr` file to the root module.
   void add_expression(uint32_t root);
+  // check()'s last step with a check cache.
+  void check_through_cache();
   // Resolves root path, module_dir_ and program_.root.
   int32_t load_root();
 
@@ -85,12 +92,14 @@ class Compilation {
   source::SourceManager sources_;
   diag::Diagnostics diagnostics_;
   ParseCache* parse_cache_ = nullptr;
+  CheckCache* check_cache_ = nullptr;
   // Every parsed file (sema::Program points into them); shared with the parse cache, if any.
   std::vector<std::shared_ptr<const ast::File>> files_;
   sema::Program program_;
   std::map<std::string, int32_t> module_by_path_;  // canonical path -> module index
   std::vector<std::string> loading_;               // canonical paths being loaded (cycle check)
-  std::optional<sema::CheckedProgram> checked_;
+  // Shared with the check cache, if any.
+  std::shared_ptr<const sema::CheckedProgram> checked_;
   std::string module_dir_ = ".";
 };
 

@@ -67,9 +67,16 @@ void Checker::run() {
   out_.modules.resize(program_.modules.size());
   out_.resource_schemas = &schemas_;
   states_.resize(program_.modules.size());
-  for (uint32_t m = 0; m < program_.modules.size(); ++m)
-    declare(m);
+  carried_.assign(program_.modules.size(), false);
+  find_visible_modules();
+  if (prior_ != nullptr) carry_prior();
   for (uint32_t m = 0; m < program_.modules.size(); ++m) {
+    if (!carried_[m]) declare(m);
+  }
+  // Every symbol, schema body and schema `let` of a checked module is typed here, so a module
+  // carried into a later check has nothing left to type.
+  for (uint32_t m = 0; m < program_.modules.size(); ++m) {
+    if (carried_[m]) continue;
     for (uint32_t s = 0; s < out_.modules[m].symbols.size(); ++s) {
       symbol_type(m, s);
       if (out_.modules[m].symbols[s].kind == SymbolKind::Schema) schema_bodies(m, s);
@@ -251,7 +258,7 @@ TypeId Checker::binary(uint32_t m, uint32_t f, const ast::Binary& node,
     // known, so that a member wins over a declaration of the same name there too.
     const auto* left_name = std::get_if<ast::NameRef>(&file(m, f).expr(node.lhs).node);
     if (left_name && !bound_locally(left_name->name.text) &&
-        (!lookup(m, left_name->name.text) || names_enum_member(left_name->name.text))) {
+        (!lookup(m, left_name->name.text) || names_enum_member(m, left_name->name.text))) {
       rhs = infer(m, f, node.rhs, std::nullopt);
       lhs = infer(m, f, node.lhs, rhs);
     } else {
@@ -284,9 +291,9 @@ TypeId Checker::binary(uint32_t m, uint32_t f, const ast::Binary& node,
   return types_.error();
 }
 
-bool Checker::names_enum_member(std::string_view name) const {
-  for (const CheckedModule& module : out_.modules) {
-    for (const auto& entry : module.enums) {
+bool Checker::names_enum_member(uint32_t m, std::string_view name) const {
+  for (uint32_t visible : visible_[m]) {
+    for (const auto& entry : out_.modules[visible].enums) {
       if (entry.second.has(name)) return true;
     }
   }
@@ -621,10 +628,10 @@ const Symbol* CheckedModule::find(std::string_view name) const {
 }
 
 CheckedProgram check(const Program& program, const sdk::SchemaSource& schemas,
-                     diag::Diagnostics& diagnostics) {
+                     diag::Diagnostics& diagnostics, const PriorCheck* prior) {
   CheckedProgram out;
   out.program = &program;
-  Checker(program, schemas, diagnostics, out).run();
+  Checker(program, schemas, diagnostics, out, prior).run();
   return out;
 }
 

@@ -42,6 +42,26 @@ std::optional<Checker::Declared> Checker::lookup(uint32_t m, std::string_view na
   return std::nullopt;
 }
 
+void Checker::find_visible_modules() {
+  size_t count = program_.modules.size();
+  visible_.assign(count, {});
+  for (uint32_t m = 0; m < count; ++m) {
+    std::vector<bool> seen(count, false);
+    std::vector<uint32_t> pending{m};
+    if (program_.prelude != kNoModule) pending.push_back(static_cast<uint32_t>(program_.prelude));
+    while (!pending.empty()) {
+      uint32_t next = pending.back();
+      pending.pop_back();
+      if (seen[next]) continue;
+      seen[next] = true;
+      visible_[m].push_back(next);
+      for (const auto& [at, target] : program_.modules[next].imports) {
+        if (target != kNoModule) pending.push_back(static_cast<uint32_t>(target));
+      }
+    }
+  }
+}
+
 std::vector<std::string> Checker::visible_names(uint32_t m) const {
   std::vector<std::string> names;
   for (const auto& entry : out_.modules[m].by_name)

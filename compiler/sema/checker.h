@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/sema/check.h"
 #include "compiler/sema/checked.h"
 #include "compiler/sema/operators.h"
 #include "compiler/sema/program.h"
@@ -46,8 +47,13 @@ std::string a_kind(SymbolKind kind);
 class Checker {
  public:
   Checker(const Program& program, const sdk::SchemaSource& schemas, diag::Diagnostics& diags,
-          CheckedProgram& out)
-      : program_(program), schemas_(schemas), diags_(diags), out_(out), types_(out.types) {}
+          CheckedProgram& out, const PriorCheck* prior)
+      : program_(program),
+        schemas_(schemas),
+        diags_(diags),
+        out_(out),
+        types_(out.types),
+        prior_(prior) {}
 
   void run();
 
@@ -62,6 +68,12 @@ class Checker {
   const ast::File& file(uint32_t m, uint32_t f) const { return *program_.modules[m].files[f]; }
 
   void declare(uint32_t m);
+  // Takes the modules `prior_` lends: copied with their types, marked typed, and their
+  // diagnostics reported again. Sets carried_.
+  void carry_prior();
+  // Per module, the modules whose declarations its code can meet: itself, its imports, the
+  // prelude, and theirs.
+  void find_visible_modules();
 
   void report_duplicate(std::string_view what, const std::string& name, Span at, Span first);
 
@@ -113,8 +125,8 @@ class Checker {
   TypeId unary(uint32_t m, uint32_t f, const ast::Unary& node);
 
   TypeId binary(uint32_t m, uint32_t f, const ast::Binary& node, std::optional<TypeId> expected);
-  // Whether some enum of the program has a member called `name`.
-  bool names_enum_member(std::string_view name) const;
+  // Whether an enum that module `m` can meet has a member called `name`.
+  bool names_enum_member(uint32_t m, std::string_view name) const;
   void hint_parent_schema(TypeId actual, TypeId expected, diag::Diagnostic& d);
   void hint_any(TypeId expected, diag::Diagnostic& d);
   void hint_enum_string(uint32_t m, uint32_t f, ExprId expr, TypeId expected, diag::Diagnostic& d);
@@ -272,6 +284,9 @@ class Checker {
   diag::Diagnostics& diags_;
   CheckedProgram& out_;
   TypeTable& types_;
+  const PriorCheck* prior_;
+  std::vector<bool> carried_;                   // per module: taken from prior_, not checked
+  std::vector<std::vector<uint32_t>> visible_;  // per module: find_visible_modules()
   std::vector<std::vector<State>> states_;
   bool module_allowed_ = false;
   // Comprehension variables in scope, innermost last; name lookups try them first.

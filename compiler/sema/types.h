@@ -77,6 +77,7 @@ class TypeTable {
   TypeId intern(Type type);
   const Type& get(TypeId id) const { return types_[id.index]; }
   TypeKind kind(TypeId id) const { return types_[id.index].kind; }
+  size_t size() const { return types_.size(); }
 
   TypeId primitive(TypeKind kind);  // Error, Never, Any, Null, Bool, ... Cidr
   TypeId error() { return primitive(TypeKind::Error); }

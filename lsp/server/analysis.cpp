@@ -14,7 +14,7 @@ std::string absolute_source_path(const std::string& display_path) {
 }
 
 Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs,
-                        driver::ParseCache* parse_cache) {
+                        AnalysisCaches caches) {
   Analysis analysis;
   driver::CompileOptions options;
   options.path = module_dir;
@@ -22,7 +22,8 @@ Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inp
   analysis.compilation =
       std::make_unique<driver::Compilation>(options, *inputs.schemas, *inputs.fs);
   driver::Compilation& compilation = *analysis.compilation;
-  compilation.use_parse_cache(parse_cache);
+  compilation.use_parse_cache(caches.parse);
+  if (caches.parse != nullptr) compilation.use_check_cache(caches.check);
   compilation.check();
   diag::Diagnostics& compile = compilation.diagnostics();
   if (compilation.checked() != nullptr && !compile.has_errors()) {

@@ -29,12 +29,17 @@ struct AnalysisInputs {
   const std::vector<std::string>* stdlib_dirs = nullptr;
 };
 
+// What analyses keep for the next (compiler/driver/parse_cache.h, check_cache.h): each file's
+// parse, and each root module's checked modules. The results are the same as without them.
+struct AnalysisCaches {
+  driver::ParseCache* parse = nullptr;
+  driver::CheckCache* check = nullptr;  // used only with `parse`
+};
+
 // Compiles and lints the module in `module_dir` (absolute) the way `kc lint` does without inputs
 // (no --var: params take their defaults) and without reading the stored state.
-// `parse_cache`, when given, keeps the parses between analyses (compiler/driver/parse_cache.h):
-// the diagnostics and trees are the same as without it.
 Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inputs,
-                        driver::ParseCache* parse_cache = nullptr);
+                        AnalysisCaches caches = {});
 
 // The absolute path of a source file's display path (display paths are relative to the current
 // directory when the file lies below it).

@@ -126,6 +126,8 @@ class Server {
   std::map<std::string, std::shared_ptr<const Analysis>> last_checked_;
   // Every file parsed for an analysis, reused while its text is the same (parse_cache.h).
   driver::ParseCache parse_cache_;
+  // Per module directory, its last check: an edit re-checks only the modules it can change.
+  driver::CheckCache check_cache_;
   // Modules whose diagnostics wait for the debounce: directory -> when due.
   std::map<std::string, Clock::time_point> pending_;
   std::vector<std::string> roots_;  // workspace folders from `initialize` (absolute paths)

@@ -1,12 +1,14 @@
-// The language server's incremental analysis: a module analysed again through a ParseCache after
-// edits gives exactly the diagnostics, paths and types of a fresh compilation, and parses only
-// what changed; and StaleAnalysis carries offsets of an older analysis to the current text.
+// The language server's incremental analysis: a module analysed again through a ParseCache and a
+// CheckCache after edits gives exactly the diagnostics, paths and types of a fresh compilation, and
+// parses only what changed; and StaleAnalysis carries offsets of an older analysis to the current
+// text.
 #include <doctest/doctest.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "compiler/driver/check_cache.h"
 #include "compiler/driver/file_system.h"
 #include "compiler/driver/parse_cache.h"
 #include "compiler/syntax/parse.h"
@@ -54,11 +56,12 @@ struct Workspace {
   providers::BuiltinProviders providers;
   std::vector<std::string> stdlib = {std::string(KC_SOURCE_DIR) + "/stdlib"};
   driver::ParseCache cache;
+  driver::CheckCache checks;
 
   AnalysisInputs inputs() { return AnalysisInputs{&fs, &providers, &stdlib}; }
-  // Analyses through the cache and afresh; they must agree. Returns the cached one's rendering.
+  // Analyses through the caches and afresh; they must agree. Returns the cached one's rendering.
   std::string both() {
-    std::string cached = render(analyze_module(dir.path, inputs(), &cache));
+    std::string cached = render(analyze_module(dir.path, inputs(), {&cache, &checks}));
     std::string fresh = render(analyze_module(dir.path, inputs()));
     CHECK(cached == fresh);
     return cached;
