@@ -8,6 +8,7 @@
 
 #include "lsp/server/navigation.h"
 #include "lsp/server/placeholders.h"
+#include "lsp/server/text_names.h"
 
 namespace kc::lsp {
 namespace {
@@ -124,11 +125,11 @@ class Completer {
     }
     uint32_t prefix_begin = 0;
     ident_before(c_.text, c_.offset, &prefix_begin);
-    // `object.` — members.
+    // `object.` or `a.b.` — members.
     if (prefix_begin > 0 && c_.text[prefix_begin - 1] == '.') {
       uint32_t object_begin = 0;
-      std::string_view object = ident_before(c_.text, prefix_begin - 1, &object_begin);
-      if (!object.empty()) members_of(object);
+      std::vector<std::string> path = dotted_name_before(c_.text, prefix_begin - 1, &object_begin);
+      if (!path.empty() && checked_ != nullptr) members_of(path);
       return std::move(items_);
     }
     // `resource ` — resource types (a type may be typed with its dot: `sim.ma`).
@@ -183,11 +184,11 @@ class Completer {
     return nullptr;
   }
 
-  const sema::SchemaInfo* schema_named(std::string_view name) const {
-    uint32_t module = 0;
-    const sema::Symbol* symbol = lookup(name, &module);
-    if (symbol == nullptr || symbol->kind != sema::SymbolKind::Schema) return nullptr;
-    return checked_->schema(symbol->type);
+  // The schema `Pool` or `lib.Pool` names in the root module.
+  const sema::SchemaInfo* schema_named(const std::vector<std::string>& name) const {
+    std::optional<DeclaredName> found = declared_name(*checked_, checked_->program->root, name);
+    if (!found || found->symbol->kind != sema::SymbolKind::Schema) return nullptr;
+    return checked_->schema(found->symbol->type);
   }
 
   void add_fields(const sema::SchemaInfo& schema, bool as_assignment) {
@@ -208,26 +209,112 @@ class Completer {
       add({member, kEnumMember, info.name, "", "", false});
   }
 
-  void members_of(std::string_view object) {
+  // What a dotted name before `.` stands for: a module (an import), an enum, or a value of a type.
+  struct Named {
+    std::optional<uint32_t> module;
+    const sema::EnumInfo* enumeration = nullptr;
+    std::optional<sema::TypeId> type;
+  };
+
+  std::optional<Named> named_by(const sema::Symbol& symbol) const {
+    if (symbol.kind == sema::SymbolKind::Import) {
+      if (symbol.module < 0) return std::nullopt;
+      return Named{static_cast<uint32_t>(symbol.module), nullptr, std::nullopt};
+    }
+    if (symbol.kind == sema::SymbolKind::Enum) {
+      return Named{std::nullopt, checked_->enumeration(symbol.type), std::nullopt};
+    }
+    if (symbol.kind == sema::SymbolKind::Schema || symbol.kind == sema::SymbolKind::Type ||
+        symbol.kind == sema::SymbolKind::Fn) {
+      return std::nullopt;
+    }
+    return Named{std::nullopt, nullptr, symbol.type};
+  }
+
+  // The first part: a declaration the last analysis knows, or one being typed that the text
+  // declares as a schema instance. Then each part: a name of the module, or a field or `let` of
+  // the schema the value is.
+  std::optional<Named> resolve(const std::vector<std::string>& path) const {
+    std::optional<Named> named;
     uint32_t module = 0;
-    const sema::Symbol* symbol = lookup(object, &module);
-    if (symbol == nullptr) return;
-    if (symbol->kind == sema::SymbolKind::Import && symbol->module >= 0) {
-      const sema::CheckedModule& target = checked_->modules[static_cast<size_t>(symbol->module)];
-      for (const sema::Symbol& member : target.symbols) {
-        if (member.kind == sema::SymbolKind::Let || member.kind == sema::SymbolKind::Import) {
-          continue;  // private to that module
+    if (const sema::Symbol* symbol = lookup(path[0], &module)) {
+      named = named_by(*symbol);
+    } else if (std::optional<sema::TypeId> type = instance_declared_in_text(path[0])) {
+      named = Named{std::nullopt, nullptr, type};
+    }
+    for (size_t i = 1; i < path.size() && named; ++i) {
+      if (named->module) {
+        const sema::Symbol* symbol = checked_->modules[*named->module].find(path[i]);
+        named = symbol != nullptr && public_symbol(*symbol) ? named_by(*symbol) : std::nullopt;
+      } else if (const sema::SchemaInfo* schema =
+                     named->type ? checked_->schema(checked_->types.core(*named->type)) : nullptr) {
+        if (const sema::FieldInfo* field = schema->find_field(path[i])) {
+          named = Named{std::nullopt, nullptr, field->type};
+        } else if (const sema::SchemaLet* let = schema->find_let(path[i])) {
+          named = Named{std::nullopt, nullptr, let->type};
+        } else {
+          named.reset();
         }
+      } else {
+        named.reset();
+      }
+    }
+    return named;
+  }
+
+  // `name = Pool {`, `let name = lib.Pool {` or `let name: Pool =` at the start of a line of the
+  // current text: the schema type it declares `name` as (for names the last analysis lacks).
+  std::optional<sema::TypeId> instance_declared_in_text(std::string_view name) const {
+    std::string_view text = c_.text;
+    for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+      size_t line = at;
+      while (line > 0 && text[line - 1] != '\n')
+        --line;
+      std::string_view before = text.substr(line, at - line);
+      if (before != "" && before != "let " && before != "export ") continue;
+      size_t i = at + name.size();
+      auto blanks = [&] {
+        while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
+          ++i;
+      };
+      blanks();
+      bool typed = i < text.size() && text[i] == ':';
+      if (!typed && (i >= text.size() || text[i] != '=')) continue;
+      ++i;
+      blanks();
+      // The dotted name that follows: the declared type, or the instance's schema.
+      size_t head_end = i;
+      while (head_end < text.size() && (ident_char(text[head_end]) || text[head_end] == '.'))
+        ++head_end;
+      uint32_t head_begin = 0;
+      std::vector<std::string> head =
+          dotted_name_before(text, static_cast<uint32_t>(head_end), &head_begin);
+      if (head.empty() || head_begin != i) continue;
+      i = head_end;
+      blanks();
+      if (!typed && (i >= text.size() || text[i] != '{')) continue;
+      std::optional<DeclaredName> schema = declared_name(*checked_, checked_->program->root, head);
+      if (schema && schema->symbol->kind == sema::SymbolKind::Schema) return schema->symbol->type;
+    }
+    return std::nullopt;
+  }
+
+  void members_of(const std::vector<std::string>& path) {
+    std::optional<Named> named = resolve(path);
+    if (!named) return;
+    if (named->module) {
+      for (const sema::Symbol& member : checked_->modules[*named->module].symbols) {
+        if (!public_symbol(member)) continue;  // private to that module
         add({member.name, item_kind(member.kind), checked_->types.to_string(member.type), "", "",
              false});
       }
       return;
     }
-    if (symbol->kind == sema::SymbolKind::Enum) {
-      if (const sema::EnumInfo* info = checked_->enumeration(symbol->type)) add_enum(*info);
+    if (named->enumeration != nullptr) {
+      add_enum(*named->enumeration);
       return;
     }
-    if (const sema::SchemaInfo* schema = checked_->schema(checked_->types.core(symbol->type))) {
+    if (const sema::SchemaInfo* schema = checked_->schema(checked_->types.core(*named->type))) {
       add_fields(*schema, false);
       for (const sema::SchemaLet& let : schema->lets)
         add({let.name, kProperty, checked_->types.to_string(let.type), "", "", false});
@@ -263,7 +350,7 @@ class Completer {
       return true;
     }
     uint32_t name_begin = 0;
-    std::string_view head = ident_before(c_.text, head_end, &name_begin);
+    std::vector<std::string> head = dotted_name_before(c_.text, head_end, &name_begin);
     if (head.empty() || checked_ == nullptr) return false;
     const sema::SchemaInfo* schema = schema_named(head);
     if (schema == nullptr) return false;

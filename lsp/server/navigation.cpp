@@ -452,42 +452,17 @@ std::optional<SignatureInfo> signature_help(const Analysis& analysis, const File
   }
   if (call == nullptr) return std::nullopt;
   const sema::Symbol* fn = name_target(checked, at, call_id);
-  if (fn == nullptr || fn->kind != sema::SymbolKind::Fn) return std::nullopt;
-  uint32_t module = module_of(checked, fn);
-  const sema::SourceModule& source = checked.source(module);
-  if (fn->file >= source.files.size()) return std::nullopt;
-  const ast::File& file = *source.files[fn->file];
-  const auto* decl = std::get_if<ast::Fn>(&file.decls[fn->decl].node);
-  if (decl == nullptr) return std::nullopt;
-  const auto& signatures = checked.modules[module].functions;
-  auto typed = signatures.find(static_cast<uint32_t>(fn - &checked.modules[module].symbols[0]));
-
-  SignatureInfo info;
-  info.label = "fn " + fn->name + "(";
-  for (size_t p = 0; p < decl->params.size(); ++p) {
-    const ast::FnParam& param = decl->params[p];
-    if (p > 0) info.label += ", ";
-    uint32_t begin = static_cast<uint32_t>(info.label.size());
-    info.label += param.name.text;
-    if (typed != signatures.end() && p < typed->second.params.size()) {
-      info.label += ": " + checked.types.to_string(typed->second.params[p]);
-    }
-    if (param.default_value) {
-      info.label += " = " + std::string(sources.text(file.expr(*param.default_value).span));
-    }
-    info.parameters.emplace_back(begin, static_cast<uint32_t>(info.label.size()));
-  }
-  info.label += ")";
-  if (typed != signatures.end())
-    info.label += " -> " + checked.types.to_string(typed->second.result);
+  if (fn == nullptr) return std::nullopt;
+  std::optional<SignatureInfo> info =
+      function_signature(checked, sources, module_of(checked, fn), *fn);
+  if (!info) return std::nullopt;
   for (ast::ExprId arg : call->args) {
-    if (at.ast->expr(arg).span.end < offset) ++info.active;
+    if (at.ast->expr(arg).span.end < offset) ++info->active;
   }
-  if (!info.parameters.empty()) {
-    info.active =
-        std::min<uint32_t>(info.active, static_cast<uint32_t>(info.parameters.size()) - 1);
+  if (!info->parameters.empty()) {
+    info->active =
+        std::min<uint32_t>(info->active, static_cast<uint32_t>(info->parameters.size()) - 1);
   }
-  info.doc = file.decls[fn->decl].doc;
   return info;
 }
 

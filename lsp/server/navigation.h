@@ -11,6 +11,7 @@
 
 #include "compiler/source/source.h"
 #include "lsp/server/analysis.h"
+#include "lsp/server/signatures.h"
 
 namespace kc::lsp {
 
@@ -47,12 +48,6 @@ std::optional<source::Span> definition(const Analysis& analysis, const FileRef& 
 
 // The signature of the function called around `offset` (inside its parentheses), with the
 // parameter the cursor is on.
-struct SignatureInfo {
-  std::string label;  // `fn subnet(network: cidr, newbits: int, index: int) -> cidr`
-  std::vector<std::pair<uint32_t, uint32_t>> parameters;  // [begin, end) of each in `label`
-  uint32_t active = 0;
-  std::string doc;
-};
 std::optional<SignatureInfo> signature_help(const Analysis& analysis, const FileRef& at,
                                             uint32_t offset);
 

@@ -697,9 +697,11 @@ Json Server::workspace_symbols(const Json& params) {
 }
 
 Json Server::signature(const Json& params) {
-  std::optional<Cursor> at = cursor(params);
-  if (!at) return nullptr;
-  std::optional<SignatureInfo> info = signature_help(at->analysis, at->file, at->offset);
+  std::optional<SignatureInfo> info;
+  if (std::optional<Cursor> at = cursor(params)) {
+    info = signature_help(at->analysis, at->file, at->offset);
+  }
+  if (!info) info = signature_while_typing(params);
   if (!info) return nullptr;
   // Parameter offsets count UTF-16 units unless UTF-8 was agreed.
   LineIndex label(info->label);
@@ -714,6 +716,22 @@ Json Server::signature(const Json& params) {
   return Json{{"signatures", Json::array({signature})},
               {"activeSignature", 0},
               {"activeParameter", info->active}};
+}
+
+// A call being typed does not parse (`double(1, `): the open parenthesis and its callee are read
+// from the text, the function from the module's last analysis that checked.
+std::optional<SignatureInfo> Server::signature_while_typing(const Json& params) {
+  std::string path = document_path(params);
+  const Document* document = documents_.find(path);
+  if (document == nullptr) return std::nullopt;
+  analysis_for(path);  // refreshes last_checked_ when the current text checks
+  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
+  if (last == last_checked_.end()) return std::nullopt;
+  const Analysis& analysis = *last->second;
+  uint32_t offset =
+      LineIndex(document->text).offset(position_of(member(params, "position")), encoding_);
+  return signature_in_text(*analysis.compilation->checked(), analysis.compilation->sources(),
+                           document->text, offset);
 }
 
 Json Server::folding(const Json& params) {

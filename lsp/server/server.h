@@ -82,6 +82,7 @@ class Server {
   Json find_references(const Json& params);
   Json folding(const Json& params);
   Json signature(const Json& params);
+  std::optional<SignatureInfo> signature_while_typing(const Json& params);
   Json inlay_hints(const Json& params);
   Json semantic_tokens_full(const Json& params);
   Json completion(const Json& params);

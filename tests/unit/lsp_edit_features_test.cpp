@@ -1,5 +1,6 @@
 // The language server's editing features: import path completion and schema instance snippets,
-// the "add missing required fields" quick fix, and range formatting (compiler/format/range.h).
+// the "add missing required fields" quick fix, range formatting (compiler/format/range.h), and
+// signature help read from text being typed.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -11,6 +12,8 @@
 #include "lsp/server/analysis.h"
 #include "lsp/server/code_actions.h"
 #include "lsp/server/completion.h"
+#include "lsp/server/signatures.h"
+#include "lsp/server/text_names.h"
 #include "providers/registry/builtin_providers.h"
 #include "tests/unit/temp_dir.h"
 
@@ -230,4 +233,34 @@ TEST_CASE("range formatting: only the selected lines, widened to whole declarati
 
   source::FileId broken = sources.add("broken.kcl", "a = (\n");
   CHECK_FALSE(format::format_lines(sources, broken, 0, 0).ok);
+}
+
+TEST_CASE("lsp while typing: dotted names in the text, and the call a cursor is in") {
+  uint32_t begin = 99;
+  CHECK(dotted_name_before("x = lib.pool.machine", 20, &begin) ==
+        std::vector<std::string>{"lib", "pool", "machine"});
+  CHECK(begin == 4);
+  CHECK(dotted_name_before("x = 1.", 5, &begin).empty());  // a number, not a name
+  CHECK(dotted_name_before("x = (", 5, &begin).empty());
+
+  Workspace w;
+  Analysis analysis = w.analyze(
+      "## Doubles.\nfn double(x: int, y: int = 1) -> int = x * 2 + y\n"
+      "schema Pool {\n  size: int = 3\n}\n");
+  const sema::CheckedProgram& checked = *analysis.compilation->checked();
+  const source::SourceManager& sources = analysis.compilation->sources();
+  auto active = [&](std::string_view text) -> std::optional<uint32_t> {
+    auto info = signature_in_text(checked, sources, text, static_cast<uint32_t>(text.size()));
+    if (!info) return std::nullopt;
+    CHECK(info->label == "fn double(x: int, y: int = 1) -> int");
+    CHECK(info->doc == "Doubles.");
+    return info->active;
+  };
+  CHECK(active("a = double(") == 0u);
+  CHECK(active("a = double(1, ") == 1u);
+  CHECK(active("a = double([1, 2], \"a, b\", ") == 1u);  // clamped to the last parameter
+  CHECK(active("a = double(\n  Pool { size = 1 }.size,\n  ") == 1u);
+  CHECK_FALSE(active("a = double(1) + ("));  // the open parenthesis is not a call
+  CHECK_FALSE(active("a = nothing("));
+  CHECK_FALSE(active("# double(\na = 1"));
 }
