@@ -19,6 +19,7 @@
 #include "lsp/server/navigation.h"
 #include "lsp/server/references.h"
 #include "lsp/server/semantic_tokens.h"
+#include "lsp/server/text_names.h"
 #include "lsp/server/transport.h"
 #include "lsp/server/uri.h"
 #include "lsp/server/workspace_modules.h"
@@ -476,7 +477,8 @@ Json Server::document_symbols(const Json& params) {
   return symbols;
 }
 
-std::vector<const Analysis*> Server::other_modules(const Analysis& current) {
+std::vector<const Analysis*> Server::other_modules(const Analysis& current,
+                                                   std::vector<std::string>* broken) {
   std::set<std::string> dirs;
   for (const std::string& dir : workspace_module_dirs(roots_))
     dirs.insert(dir);
@@ -485,11 +487,30 @@ std::vector<const Analysis*> Server::other_modules(const Analysis& current) {
   std::vector<const Analysis*> others;
   for (const std::string& dir : dirs) {
     const Analysis& analysis = analysis_of_module(dir);
-    if (&analysis != &current && analysis.compilation->checked() != nullptr) {
+    if (&analysis == &current) continue;
+    if (analysis.compilation->checked() != nullptr) {
       others.push_back(&analysis);
+    } else if (broken != nullptr) {
+      broken->push_back(dir);
     }
   }
   return others;
+}
+
+std::string Server::shown_dir(const std::string& module_dir) const {
+  for (const std::string& root : roots_) {
+    std::filesystem::path relative = std::filesystem::path(module_dir).lexically_relative(root);
+    if (!relative.empty() && *relative.begin() != "..") return relative.string();
+  }
+  return module_dir;
+}
+
+bool Server::module_mentions(const std::string& module_dir, std::string_view name) const {
+  for (const std::string& file : fs_.kcl_files(module_dir)) {
+    std::optional<std::string> text = fs_.read(file);
+    if (text && mentions_identifier(*text, name)) return true;
+  }
+  return false;
 }
 
 Json Server::find_references(const Json& params) {
@@ -511,9 +532,21 @@ Json Server::find_references(const Json& params) {
   };
   add(analysis, symbol->target, at->stale.get());
   // Other modules of the workspace that import the declaring module use it too.
-  for (const Analysis* other : other_modules(analysis)) {
+  std::vector<std::string> broken;
+  for (const Analysis* other : other_modules(analysis, &broken)) {
     if (auto translated = translate_target(analysis, symbol->target, *other)) {
       add(*other, *translated, nullptr);
+    }
+  }
+  // One with syntax errors: the uses its last analysis that checked knew, where its text is the
+  // same now.
+  for (const std::string& dir : broken) {
+    auto last = last_checked_.find(dir);
+    if (last == last_checked_.end()) continue;
+    if (auto translated = translate_target(analysis, symbol->target, *last->second)) {
+      StaleAnalysis stale(*last->second,
+                          [this](const std::string& file_path) { return fs_.read(file_path); });
+      add(*last->second, *translated, &stale);
     }
   }
   return locations;
@@ -567,9 +600,19 @@ Json Server::rename(const Json& params) {
       edits.push_back({{"range", location["range"]}, {"newText", edit.text}});
     }
   };
+  // A module of the workspace with syntax errors may use the name where no analysis sees it:
+  // renaming without it would break it.
+  std::vector<std::string> broken;
+  std::vector<const Analysis*> others = other_modules(analysis, &broken);
+  for (const std::string& dir : broken) {
+    if (!module_mentions(dir, symbol.placeholder)) continue;
+    throw BadParams{"the module in `" + shown_dir(dir) + "` has syntax errors and may use `" +
+                        symbol.placeholder + "`: fix them to rename",
+                    kRequestFailed};
+  }
   add(analysis, symbol.target->target);
   // Other modules of the workspace that import the declaring module are renamed with it.
-  for (const Analysis* other : other_modules(analysis)) {
+  for (const Analysis* other : others) {
     if (auto translated = translate_target(analysis, symbol.target->target, *other)) {
       add(*other, *translated);
     }

@@ -115,7 +115,13 @@ class Server {
   std::optional<Cursor> cursor(const Json& params);
   // The checked analyses of the workspace's other modules (under the workspace folders, and of
   // the open documents) besides `current`, for references and rename across modules.
-  std::vector<const Analysis*> other_modules(const Analysis& current);
+  // `broken`, when given, receives the directories of those that do not check (syntax errors).
+  std::vector<const Analysis*> other_modules(const Analysis& current,
+                                             std::vector<std::string>* broken = nullptr);
+  // Whether a file of the module in `module_dir`, as the editor has it, holds `name` as a word.
+  bool module_mentions(const std::string& module_dir, std::string_view name) const;
+  // A module directory as messages show it: relative to the first workspace folder below it.
+  std::string shown_dir(const std::string& module_dir) const;
 
   ServerOptions options_;
   const sdk::SchemaSource& schemas_;

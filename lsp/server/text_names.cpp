@@ -28,6 +28,16 @@ std::vector<std::string> dotted_name_before(std::string_view text, uint32_t end,
   return parts;
 }
 
+bool mentions_identifier(std::string_view text, std::string_view name) {
+  if (name.empty()) return false;
+  for (size_t at = text.find(name); at != std::string_view::npos; at = text.find(name, at + 1)) {
+    bool starts = at == 0 || !ident_char(text[at - 1]);
+    bool ends = at + name.size() == text.size() || !ident_char(text[at + name.size()]);
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 bool public_symbol(const sema::Symbol& symbol) {
   switch (symbol.kind) {
     case sema::SymbolKind::Type:

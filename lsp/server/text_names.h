@@ -26,6 +26,9 @@ struct DeclaredName {
 std::optional<DeclaredName> declared_name(const sema::CheckedProgram& checked, uint32_t module,
                                           const std::vector<std::string>& parts);
 
+// Whether `text` holds `name` as a whole identifier (comments and strings count too).
+bool mentions_identifier(std::string_view text, std::string_view name);
+
 // Whether other modules may read a declaration of this kind: types, enums, schemas, functions
 // and exports, as the checker has it (lets, params, outputs and imports stay in their module).
 bool public_symbol(const sema::Symbol& symbol);
