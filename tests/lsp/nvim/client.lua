@@ -280,6 +280,30 @@ local function main()
         tier and tier.contents.value:find('(enum member) Tier.bronze', 1, true) and
           tier.contents.value:find('The cheap one.', 1, true), vim.inspect(tier))
 
+  -- While a line is being typed (the module does not parse): signature help of the open call,
+  -- its active parameter counted by commas, and members of a name declared on the new lines.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false,
+                             { 'spare = Pool { size = 2 }', 'gw = ipnet.host(ipnet.cidr(x), ' })
+  local typing = vim.api.nvim_buf_line_count(buf)
+  local open_call = request('textDocument/signatureHelp', {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    position = { line = typing - 1, character = 31 },
+  })
+  check('signature help on a call being typed', open_call and open_call.activeParameter == 1 and
+          open_call.signatures[1].label == 'fn host(network: cidr, n: int) -> ip',
+        vim.inspect(open_call))
+  vim.api.nvim_buf_set_lines(buf, typing - 1, typing, false, { 'gw = spare.' })
+  local spare = request('textDocument/completion', {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    position = { line = typing - 1, character = 11 },
+  })
+  local spare_labels = {}
+  for _, item in ipairs(spare and spare.items or {}) do spare_labels[#spare_labels + 1] = item.label end
+  check('completion of members of a name declared on the new lines',
+        vim.tbl_contains(spare_labels, 'size') and vim.tbl_contains(spare_labels, 'zone'),
+        vim.inspect(spare_labels))
+  vim.api.nvim_buf_set_lines(buf, typing - 2, typing, false, {})
+
   -- Shutdown and exit.
   client.stop()
   check('the server exits after shutdown', vim.wait(30000, function() return client.is_stopped() end, 20))
