@@ -37,32 +37,13 @@ uint32_t skip_blanks_back(std::string_view text, uint32_t at) {
   return at;
 }
 
-// The opening brace of the innermost block still open at `offset`, skipping strings and comments
-// only roughly (enough for what people type); npos when none.
+// The opening brace of the innermost block still open at `offset`; npos when none.
 size_t open_brace(std::string_view text, uint32_t offset) {
-  std::vector<size_t> stack;
-  bool in_string = false;
-  for (uint32_t i = 0; i < offset; ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"' || c == '\n')
-        in_string = false;
-      continue;
-    }
-    if (c == '#') {
-      while (i < offset && text[i] != '\n')
-        ++i;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{') {
-      stack.push_back(i);
-    } else if (c == '}' && !stack.empty()) {
-      stack.pop_back();
-    }
+  std::vector<OpenBracket> open = open_brackets(text, offset);
+  for (auto it = open.rbegin(); it != open.rend(); ++it) {
+    if (it->bracket == '{') return it->at;
   }
-  return stack.empty() ? std::string_view::npos : stack.back();
+  return std::string_view::npos;
 }
 
 // In a snippet, `$`, `}` and `\\` are syntax.

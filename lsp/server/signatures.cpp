@@ -44,38 +44,7 @@ std::optional<SignatureInfo> function_signature(const sema::CheckedProgram& chec
 std::optional<SignatureInfo> signature_in_text(const sema::CheckedProgram& checked,
                                                const source::SourceManager& sources,
                                                std::string_view text, uint32_t offset) {
-  // Brackets still open at the cursor, innermost last, each with the commas seen directly in it.
-  // Strings and comments are skipped roughly, as people type them.
-  struct Open {
-    char bracket;
-    uint32_t at;
-    uint32_t commas;
-  };
-  std::vector<Open> open;
-  bool in_string = false;
-  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
-  for (uint32_t i = 0; i < offset; ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"' || c == '\n')
-        in_string = false;
-      continue;
-    }
-    if (c == '#') {
-      while (i < offset && text[i] != '\n')
-        ++i;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '(' || c == '[' || c == '{') {
-      open.push_back({c, i, 0});
-    } else if ((c == ')' || c == ']' || c == '}') && !open.empty()) {
-      open.pop_back();
-    } else if (c == ',' && !open.empty()) {
-      ++open.back().commas;
-    }
-  }
+  std::vector<OpenBracket> open = open_brackets(text, offset);
   if (open.empty() || open.back().bracket != '(') return std::nullopt;
   uint32_t callee_end = open.back().at;
   while (callee_end > 0 && (text[callee_end - 1] == ' ' || text[callee_end - 1] == '\t'))

@@ -1,6 +1,7 @@
 // Dotted names in unparsed text, and the declarations they name.
 #include "lsp/server/text_names.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace kc::lsp {
@@ -26,6 +27,35 @@ std::vector<std::string> dotted_name_before(std::string_view text, uint32_t end,
     at = b - 1;
   }
   return parts;
+}
+
+std::vector<OpenBracket> open_brackets(std::string_view text, uint32_t offset) {
+  std::vector<OpenBracket> open;
+  bool in_string = false;
+  offset = std::min<uint32_t>(offset, static_cast<uint32_t>(text.size()));
+  for (uint32_t i = 0; i < offset; ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"' || c == '\n')
+        in_string = false;
+      continue;
+    }
+    if (c == '#') {
+      while (i < offset && text[i] != '\n')
+        ++i;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '(' || c == '[' || c == '{') {
+      open.push_back({c, i, 0});
+    } else if ((c == ')' || c == ']' || c == '}') && !open.empty()) {
+      open.pop_back();
+    } else if (c == ',' && !open.empty()) {
+      ++open.back().commas;
+    }
+  }
+  return open;
 }
 
 bool mentions_identifier(std::string_view text, std::string_view name) {

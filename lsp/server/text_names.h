@@ -26,6 +26,16 @@ struct DeclaredName {
 std::optional<DeclaredName> declared_name(const sema::CheckedProgram& checked, uint32_t module,
                                           const std::vector<std::string>& parts);
 
+// A bracket still open at the cursor, with the commas seen directly inside it so far.
+struct OpenBracket {
+  char bracket = '(';  // `(`, `[` or `{`
+  uint32_t at = 0;
+  uint32_t commas = 0;
+};
+// The brackets open at `offset`, outermost first. Strings and comments are skipped roughly, as
+// people type them (a string ends at its line's end).
+std::vector<OpenBracket> open_brackets(std::string_view text, uint32_t offset);
+
 // Whether `text` holds `name` as a whole identifier (comments and strings count too).
 bool mentions_identifier(std::string_view text, std::string_view name);
 
