@@ -67,6 +67,17 @@ local function main()
     return vim.lsp.util.make_position_params()
   end
 
+  -- The labels completion offers at a position (0-based line and character).
+  local function completion_labels(line, character)
+    local completion = request('textDocument/completion', {
+      textDocument = vim.lsp.util.make_text_document_params(),
+      position = { line = line, character = character },
+    })
+    local labels = {}
+    for _, item in ipairs(completion and completion.items or {}) do labels[#labels + 1] = item.label end
+    return labels
+  end
+
   -- Diagnostics arrive after didOpen.
   local function diagnostics() return vim.diagnostic.get(buf) end
   vim.wait(30000, function() return #diagnostics() > 0 end, 20)
@@ -128,12 +139,7 @@ local function main()
   vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'x = net.' })
   local last = vim.api.nvim_buf_line_count(buf)
   -- (The position is written out: a normal-mode cursor cannot stand after the last character.)
-  local completion = request('textDocument/completion', {
-    textDocument = vim.lsp.util.make_text_document_params(),
-    position = { line = last - 1, character = 8 },
-  })
-  local labels = {}
-  for _, item in ipairs(completion and completion.items or {}) do labels[#labels + 1] = item.label end
+  local labels = completion_labels(last - 1, 8)
   check('completion after `net.` while the line is unfinished',
         vim.tbl_contains(labels, 'default_zone'), vim.inspect(labels))
   vim.api.nvim_buf_set_lines(buf, last - 1, last, false, {})
@@ -293,12 +299,7 @@ local function main()
           open_call.signatures[1].label == 'fn host(network: cidr, n: int) -> ip',
         vim.inspect(open_call))
   vim.api.nvim_buf_set_lines(buf, typing - 1, typing, false, { 'gw = spare.' })
-  local spare = request('textDocument/completion', {
-    textDocument = vim.lsp.util.make_text_document_params(),
-    position = { line = typing - 1, character = 11 },
-  })
-  local spare_labels = {}
-  for _, item in ipairs(spare and spare.items or {}) do spare_labels[#spare_labels + 1] = item.label end
+  local spare_labels = completion_labels(typing - 1, 11)
   check('completion of members of a name declared on the new lines',
         vim.tbl_contains(spare_labels, 'size') and vim.tbl_contains(spare_labels, 'zone'),
         vim.inspect(spare_labels))
