@@ -175,9 +175,18 @@ local function main()
                         { textDocument = vim.lsp.util.make_text_document_params() })
   check('folding ranges', folds and #folds >= 1, vim.inspect(folds))
 
+  -- A code lens on an instance that owns a resource, with the count by type.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, {
+    'schema Lab {', '  let network = resource sim.network main { cidr = 10.0.0.0/16, region = "eu" }',
+    '}', 'lab = Lab {}',
+  })
+  local lab_line = vim.api.nvim_buf_line_count(buf) - 1
   local lenses = request('textDocument/codeLens',
                          { textDocument = vim.lsp.util.make_text_document_params() })
-  check('code lenses answer', lenses ~= nil, vim.inspect(lenses))
+  check('a code lens counts the resources an instance owns',
+        lenses and #lenses == 1 and lenses[1].range.start.line == lab_line and
+          lenses[1].command.title == '1 resource (1 sim.network)', vim.inspect(lenses))
+  vim.api.nvim_buf_set_lines(buf, lab_line - 3, lab_line + 1, false, {})
 
   -- A quick fix: an unused import offers its removal.
   vim.api.nvim_buf_set_lines(buf, 0, 0, false, { 'import "std/semver" as semver' })
@@ -304,6 +313,33 @@ local function main()
         vim.tbl_contains(spare_labels, 'size') and vim.tbl_contains(spare_labels, 'zone'),
         vim.inspect(spare_labels))
   vim.api.nvim_buf_set_lines(buf, typing - 2, typing, false, {})
+
+  -- Completion of what a context expects: the fields of the schema an instance builds, the
+  -- members of the enum a field expects, resource types after `resource`.
+  -- The schema is declared first, and the module checks with it (documentSymbol analyses the
+  -- text); then the instance is typed.
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'enum Size { small, large }',
+    'schema Box {', '  size: Size = small', '  label: string = ""', '}' })
+  local outline = request('textDocument/documentSymbol',
+                          { textDocument = vim.lsp.util.make_text_document_params() })
+  local box_declared = false
+  for _, s in ipairs(outline or {}) do box_declared = box_declared or s.name == 'Box' end
+  check('the schema to instantiate is declared', box_declared, vim.inspect(outline))
+  vim.api.nvim_buf_set_lines(buf, -1, -1, false, { 'box = Box {', '  ' })
+  local body = vim.api.nvim_buf_line_count(buf)
+  local fields = completion_labels(body - 1, 2)
+  check('completion of the fields of the schema being instantiated',
+        vim.tbl_contains(fields, 'size') and vim.tbl_contains(fields, 'label'), vim.inspect(fields))
+  vim.api.nvim_buf_set_lines(buf, body - 1, body, false, { '  size = ' })
+  local members = completion_labels(body - 1, 9)
+  check('completion of the members of the enum a field expects',
+        vim.deep_equal(members, { 'small', 'large' }), vim.inspect(members))
+  vim.api.nvim_buf_set_lines(buf, body - 1, body, false, { '}', 'extra = resource ' })
+  local types = completion_labels(body, 17)
+  check('completion of resource types after `resource`',
+        vim.tbl_contains(types, 'sim.machine') and vim.tbl_contains(types, 'sim.network'),
+        vim.inspect(types))
+  vim.api.nvim_buf_set_lines(buf, body - 7, body + 1, false, {})
 
   -- Shutdown and exit.
   client.stop()
