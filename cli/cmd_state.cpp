@@ -22,11 +22,18 @@ bool is_sensitive(const std::vector<std::string>& sorted, const std::string& nam
   return std::binary_search(sorted.begin(), sorted.end(), name);
 }
 
-void print_resource(const state::ResourceState& resource) {
-  std::cout << resource.address << "\n";
+// One record; `deposed_key` when it is a deposed object.
+void print_resource(const state::ResourceState& resource,
+                    const std::optional<std::string>& deposed_key) {
+  std::cout << (deposed_key ? state::deposed_label(resource.address, *deposed_key)
+                            : resource.address)
+            << "\n";
   std::cout << "  type:       " << resource.type << "\n";
   std::cout << "  provider:   " << resource.provider << "\n";
   std::cout << "  status:     " << resource.status << "\n";
+  if (deposed_key) {
+    std::cout << "  deposed:    the old object of a replacement; the next apply deletes it\n";
+  }
   std::cout << "  depends on: ";
   if (resource.dependencies.empty()) std::cout << "(nothing)";
   for (size_t i = 0; i < resource.dependencies.size(); ++i)
@@ -78,7 +85,7 @@ void add_list(CLI::App& parent, int& exit_code) {
       for (const state::DeposedObject& deposed : loaded->deposed) {
         const std::string& address = deposed.resource.address;
         if (std::string_view(address).substr(0, prefix->size()) == *prefix)
-          std::cout << address << " (deposed object " << deposed.key << ")\n";
+          std::cout << state::deposed_label(address, deposed.key) << "\n";
       }
     }
     exit_code = session.finish();
@@ -89,14 +96,18 @@ void add_show(CLI::App& parent, int& exit_code) {
   auto options = std::make_shared<StateOptions>();
   auto address = std::make_shared<std::string>();
   CLI::App* command = parent.add_subcommand("show", "Print one resource as stored");
-  command->add_option("address", *address, "Resource address")->required();
+  command
+      ->add_option("address", *address,
+                   "Resource address, or a deposed object as `kc state list` prints it")
+      ->required();
   add_state_options(*command, *options);
   command->callback([options, address, &exit_code] {
     Session session(options->common);
     state::LocalBackend backend = state_backend(*options);
     if (std::optional<state::State> loaded = load_state(session, backend)) {
-      if (const state::ResourceState* resource = loaded->find(*address)) {
-        print_resource(*resource);
+      state::StateName name = state::parse_state_name(*address);
+      if (const state::ResourceState* resource = state::find_named(*loaded, name)) {
+        print_resource(*resource, name.deposed_key);
       } else {
         state::report_unknown_address(*loaded, *address, session.diagnostics());
       }
@@ -111,7 +122,10 @@ void add_rm(CLI::App& parent, int& exit_code) {
   auto addresses = std::make_shared<std::vector<std::string>>();
   CLI::App* command =
       parent.add_subcommand("rm", "Forget resources (the objects themselves are not deleted)");
-  command->add_option("address", *addresses, "Resource addresses")->required();
+  command
+      ->add_option("address", *addresses,
+                   "Resource addresses, or deposed objects as `kc state list` prints them")
+      ->required();
   add_state_options(*command, *options);
   add_lock_options(*command, *lock);
   command->callback([options, lock, addresses, &exit_code] {

@@ -17,8 +17,43 @@ std::vector<std::string> list_addresses(const State& state, std::string_view pre
   return addresses;
 }
 
+namespace {
+
+constexpr std::string_view kDeposedOpen = " (deposed object ";
+
+}  // namespace
+
+std::string deposed_label(std::string_view address, std::string_view key) {
+  return std::string(address) + std::string(kDeposedOpen) + std::string(key) + ")";
+}
+
+StateName parse_state_name(std::string_view text) {
+  size_t open = text.rfind(kDeposedOpen);
+  if (open == std::string_view::npos || text.empty() || text.back() != ')') {
+    return StateName{std::string(text), std::nullopt};
+  }
+  size_t key_begin = open + kDeposedOpen.size();
+  return StateName{std::string(text.substr(0, open)),
+                   std::string(text.substr(key_begin, text.size() - 1 - key_begin))};
+}
+
 void report_unknown_address(const State& state, std::string_view address,
                             diag::Diagnostics& diags) {
+  StateName name = parse_state_name(address);
+  if (name.deposed_key) {
+    std::vector<std::string> labels;
+    for (const DeposedObject& deposed : state.deposed)
+      labels.push_back(deposed_label(deposed.resource.address, deposed.key));
+    diag::Diagnostic& d = diags.error(
+        diag::Code::E0505, source::Span{},
+        "no deposed object " + *name.deposed_key + " of `" + name.address + "` in the state");
+    if (auto near = sema::closest(address, labels)) {
+      d.with_note("did you mean `" + *near + "`?");
+    } else {
+      d.with_note("`kc state list` prints the deposed objects in the state");
+    }
+    return;
+  }
   diag::Diagnostic& d = diags.error(diag::Code::E0505, source::Span{},
                                     "no resource `" + std::string(address) + "` in the state");
   if (auto near = sema::closest(address, list_addresses(state))) {
@@ -28,18 +63,30 @@ void report_unknown_address(const State& state, std::string_view address,
   }
 }
 
-bool remove_resources(State& state, const std::vector<std::string>& addresses,
+const ResourceState* find_named(const State& state, const StateName& name) {
+  if (!name.deposed_key) return state.find(name.address);
+  const DeposedObject* deposed = state.find_deposed(name.address, *name.deposed_key);
+  return deposed != nullptr ? &deposed->resource : nullptr;
+}
+
+bool remove_resources(State& state, const std::vector<std::string>& names,
                       diag::Diagnostics& diags) {
   bool ok = true;
-  for (const std::string& address : addresses) {
-    if (state.find(address) == nullptr) {
-      report_unknown_address(state, address, diags);
+  for (const std::string& text : names) {
+    if (find_named(state, parse_state_name(text)) == nullptr) {
+      report_unknown_address(state, text, diags);
       ok = false;
     }
   }
   if (!ok) return false;
-  for (const std::string& address : addresses)
-    state.remove(address);
+  for (const std::string& text : names) {
+    StateName name = parse_state_name(text);
+    if (name.deposed_key) {
+      state.remove_deposed(name.address, *name.deposed_key);
+    } else {
+      state.remove(name.address);
+    }
+  }
   return true;
 }
 
@@ -61,6 +108,16 @@ bool has_type(std::string_view address, std::string_view type) {
 
 bool move_resource(State& state, std::string_view from, std::string_view to,
                    diag::Diagnostics& diags) {
+  if (parse_state_name(from).deposed_key || parse_state_name(to).deposed_key) {
+    diags
+        .error(diag::Code::E0505, source::Span{},
+               "cannot move `" + std::string(from) + "` to `" + std::string(to) +
+                   "`: a deposed object is not moved on its own")
+        .with_note(
+            "it moves with its resource's address; `kc state rm` forgets it, and the next apply "
+            "deletes it otherwise");
+    return false;
+  }
   const ResourceState* source = state.find(from);
   if (source == nullptr) {
     report_unknown_address(state, from, diags);
@@ -86,6 +143,16 @@ bool move_resource(State& state, std::string_view from, std::string_view to,
   state.remove(from);
   moved.address = std::string(to);
   state.upsert(std::move(moved));
+  // The old objects of `from`'s replacements belong to the renamed resource too.
+  std::vector<DeposedObject> deposed;
+  for (const DeposedObject& object : state.deposed) {
+    if (object.resource.address == from) deposed.push_back(object);
+  }
+  for (DeposedObject& object : deposed) {
+    state.remove_deposed(from, object.key);
+    object.resource.address = std::string(to);
+    state.add_deposed(std::move(object));
+  }
   for (ResourceState& resource : state.resources) {
     bool renamed = false;
     for (std::string& dependency : resource.dependencies) {

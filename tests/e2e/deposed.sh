@@ -3,7 +3,7 @@
 # machine create-before-destroy (max_surge 1): the new machine is made, then the old one drained and
 # deleted. With the old machine's drain blocked (`kc sim block-drain`), the apply fails after the
 # create; the old machine must not be orphaned: the state keeps it as a deposed object
-# (`kc state list`), the plan deletes it (`(deposed object KEY)`), and once the drain is unblocked
+# (`kc state list`, `kc state show` and `rm` take it as listed), the plan deletes it (`(deposed object KEY)`), and once the drain is unblocked
 # the next apply drains and deletes it, the rollout bounds hold (`kc sim check-rollout`), the world
 # holds as many machines as the state, and the next plan is empty.
 set -euo pipefail
@@ -37,6 +37,24 @@ run "state list shows the deposed machine" 0 "$kc" state list
 contains "deposed app-0 listed" "$app0 (deposed object "
 key=$(sed -n 's/.*app-0"\] (deposed object \([0-9a-f]*\)).*/\1/p' <<<"$out" | head -1)
 [ -n "$key" ] && pass "deposed key $key" || fail "no deposed key" "$out"
+deposed="$app0 (deposed object $key)"
+run "state show takes the deposed object as listed" 0 "$kc" state show "$deposed"
+contains "its label" "$deposed"
+contains "the old machine's id" "$old_id"
+contains "what it is" "deposed:    the old object of a replacement; the next apply deletes it"
+run "a wrong key is E0505 with the right one suggested" 1 "$kc" state show "$app0 (deposed object 00000000)"
+contains "E0505 names the key" "no deposed object 00000000 of \`$app0\` in the state"
+contains "did-you-mean" "did you mean \`$deposed\`?"
+# Forgetting it, then putting the saved state back: rm touches the deposed object only.
+"$kc" state pull > before_rm.json
+run "state rm forgets the deposed object" 0 "$kc" state rm "$deposed"
+contains "rm reports it" "Removed $deposed from the state"
+run "state list after rm" 0 "$kc" state list
+lacks "no deposed object listed" "deposed object"
+contains "the new app-0 stays" "$app0"
+run "the saved state goes back" 0 "$kc" state push --force before_rm.json
+run "state list after the push" 0 "$kc" state list
+contains "the deposed object is back" "$deposed"
 run "state pull" 0 "$kc" state pull
 python3 - "$old_id" "$out" <<'PY' && pass "the state stores the old machine under deposed" || fail "state deposed" "$out"
 import json, sys

@@ -285,6 +285,49 @@ TEST_CASE("state mv: renames the address and dependencies; refuses an existing o
   CHECK(s.resources.back().address == "sim.machine[\"z\"]");  // still sorted
 }
 
+TEST_CASE("state show/rm/mv: deposed objects named as `kc state list` prints them") {
+  state::State s;
+  s.upsert(resource("sim.machine[\"a\"]"));
+  s.upsert(resource("sim.machine[\"b\"]"));
+  REQUIRE(s.depose("sim.machine[\"a\"]", "0badcafe"));
+  s.upsert(resource("sim.machine[\"a\"]"));  // the replacement's new object
+  std::string label = state::deposed_label("sim.machine[\"a\"]", "0badcafe");
+  CHECK(label == "sim.machine[\"a\"] (deposed object 0badcafe)");
+
+  state::StateName name = state::parse_state_name(label);
+  CHECK(name.address == "sim.machine[\"a\"]");
+  CHECK(name.deposed_key == std::optional<std::string>("0badcafe"));
+  CHECK_FALSE(state::parse_state_name("sim.machine[\"a\"]").deposed_key);
+  const state::ResourceState* old = state::find_named(s, name);
+  REQUIRE(old != nullptr);
+  CHECK(old == &s.deposed[0].resource);
+
+  // A wrong key: E0505 with the deposed object as the did-you-mean; nothing removed.
+  diag::Diagnostics diags;
+  CHECK_FALSE(state::remove_resources(s, {"sim.machine[\"a\"] (deposed object 0badcafd)"}, diags));
+  REQUIRE(diags.error_count() == 1);
+  CHECK(diags.all()[0].message ==
+        "no deposed object 0badcafd of `sim.machine[\"a\"]` in the state");
+  CHECK(diags.all()[0].notes[0] == "did you mean `" + label + "`?");
+  CHECK(s.deposed.size() == 1);
+
+  // Moving a resource takes its deposed objects along; a deposed object is not moved alone.
+  CHECK_FALSE(state::move_resource(s, label, "sim.machine[\"z\"]", diags));
+  CHECK(diags.all().back().message.find("a deposed object is not moved on its own") !=
+        std::string::npos);
+  diag::Diagnostics ok;
+  CHECK(state::move_resource(s, "sim.machine[\"a\"]", "sim.machine[\"c\"]", ok));
+  REQUIRE(s.deposed.size() == 1);
+  CHECK(s.deposed[0].resource.address == "sim.machine[\"c\"]");
+  CHECK(s.deposed[0].key == "0badcafe");
+
+  // rm forgets the deposed object only; the current record stays.
+  CHECK(state::remove_resources(s, {"sim.machine[\"c\"] (deposed object 0badcafe)"}, ok));
+  CHECK(ok.empty());
+  CHECK(s.deposed.empty());
+  CHECK(s.find("sim.machine[\"c\"]") != nullptr);
+}
+
 TEST_CASE("state push: same lineage and a serial not lower, unless forced") {
   state::State stored;
   stored.lineage = "lin-1";
