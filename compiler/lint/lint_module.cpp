@@ -15,9 +15,14 @@ diag::Diagnostics lint_module(source::SourceManager& sources, const ModuleLintIn
                               diag::Diagnostics& compile, LintConfig* config_out) {
   LintConfig config = load_config(sources, *input.module_dir, compile);
   const std::vector<std::string>& dirs = *input.stdlib_dirs;
-  std::optional<ReleaseTable> releases = load_release_table(sources, dirs, compile);
-  std::optional<NetworkPluginTable> plugins = load_network_plugin_table(sources, dirs, compile);
-  std::optional<AddonCompatibilityTable> addons = load_addon_table(sources, dirs, compile);
+  DataTableCache* cache = input.tables;
+  std::optional<ReleaseTable> releases =
+      cache ? cache->releases(sources, dirs, compile) : load_release_table(sources, dirs, compile);
+  std::optional<NetworkPluginTable> plugins =
+      cache ? cache->plugins(sources, dirs, compile)
+            : load_network_plugin_table(sources, dirs, compile);
+  std::optional<AddonCompatibilityTable> addons =
+      cache ? cache->addons(sources, dirs, compile) : load_addon_table(sources, dirs, compile);
   LintInput lint_input;
   lint_input.sources = &sources;
   lint_input.checked = input.checked;

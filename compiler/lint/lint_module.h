@@ -11,6 +11,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/eval/desired_state.h"
 #include "compiler/lint/config.h"
+#include "compiler/lint/data_table_cache.h"
 #include "compiler/sema/checked.h"
 #include "compiler/source/source.h"
 #include "providers/sdk/schema.h"
@@ -25,6 +26,7 @@ struct ModuleLintInput {
   const sdk::SchemaSource* schemas = nullptr;
   const std::map<std::string, sdk::Value>* stored = nullptr;  // the state's attributes, if any
   int64_t today = 0;                                          // days since 1970-01-01
+  DataTableCache* tables = nullptr;  // when given, the data tables are parsed through it
 };
 
 // Reads the configuration and tables (adding their files to `sources`; problems with them go to

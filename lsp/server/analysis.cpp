@@ -38,6 +38,7 @@ Analysis analyze_module(const std::string& module_dir, const AnalysisInputs& inp
   lint_input.desired = analysis.desired ? &*analysis.desired : nullptr;
   lint_input.schemas = inputs.schemas;
   lint_input.today = lint::days_since_epoch_today();
+  lint_input.tables = caches.tables;
   analysis.diagnostics = lint::lint_module(compilation.sources(), lint_input, compile);
   const source::SourceManager& sources = compilation.sources();
   for (source::FileId id = 0; id < sources.size(); ++id)

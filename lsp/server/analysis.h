@@ -11,6 +11,7 @@
 #include "compiler/diag/diagnostic.h"
 #include "compiler/driver/compilation.h"
 #include "compiler/driver/file_system.h"
+#include "compiler/lint/data_table_cache.h"
 #include "providers/sdk/schema.h"
 
 namespace kc::lsp {
@@ -30,10 +31,12 @@ struct AnalysisInputs {
 };
 
 // What analyses keep for the next (compiler/driver/parse_cache.h, check_cache.h): each file's
-// parse, and each root module's checked modules. The results are the same as without them.
+// parse, each root module's checked modules, and the lint data tables. The results are the same as
+// without them.
 struct AnalysisCaches {
   driver::ParseCache* parse = nullptr;
-  driver::CheckCache* check = nullptr;  // used only with `parse`
+  driver::CheckCache* check = nullptr;     // used only with `parse`
+  lint::DataTableCache* tables = nullptr;  // the lint data tables (data_table_cache.h)
 };
 
 // Compiles and lints the module in `module_dir` (absolute) the way `kc lint` does without inputs

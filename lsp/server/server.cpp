@@ -287,7 +287,7 @@ const Analysis& Server::analysis_of_module(const std::string& module_dir) {
   if (it == analyses_.end()) {
     AnalysisInputs inputs{&fs_, &schemas_, &options_.stdlib_dirs};
     auto analysis = std::make_shared<const Analysis>(
-        analyze_module(module_dir, inputs, {&parse_cache_, &check_cache_}));
+        analyze_module(module_dir, inputs, {&parse_cache_, &check_cache_, &data_tables_}));
     if (analysis->compilation->checked() != nullptr) last_checked_[module_dir] = analysis;
     it = analyses_.emplace(module_dir, std::move(analysis)).first;
   }

@@ -135,6 +135,8 @@ class Server {
   driver::ParseCache parse_cache_;
   // Per module directory, its last check: an edit re-checks only the modules it can change.
   driver::CheckCache check_cache_;
+  // The lint data tables, parsed again only when their files change.
+  lint::DataTableCache data_tables_;
   // Modules whose diagnostics wait for the debounce: directory -> when due.
   std::map<std::string, Clock::time_point> pending_;
   std::vector<std::string> roots_;  // workspace folders from `initialize` (absolute paths)

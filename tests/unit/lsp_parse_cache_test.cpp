@@ -1,7 +1,7 @@
-// The language server's incremental analysis: a module analysed again through a ParseCache and a
-// CheckCache after edits gives exactly the diagnostics, paths and types of a fresh compilation, and
-// parses only what changed; and StaleAnalysis carries offsets of an older analysis to the current
-// text.
+// The language server's incremental analysis: a module analysed again through a ParseCache, a
+// CheckCache and a lint DataTableCache after edits gives exactly the diagnostics, paths and types
+// of a fresh compilation, and parses only what changed; and StaleAnalysis carries offsets of an
+// older analysis to the current text.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -57,11 +57,12 @@ struct Workspace {
   std::vector<std::string> stdlib = {std::string(KC_SOURCE_DIR) + "/stdlib"};
   driver::ParseCache cache;
   driver::CheckCache checks;
+  lint::DataTableCache tables;
 
   AnalysisInputs inputs() { return AnalysisInputs{&fs, &providers, &stdlib}; }
   // Analyses through the caches and afresh; they must agree. Returns the cached one's rendering.
   std::string both() {
-    std::string cached = render(analyze_module(dir.path, inputs(), {&cache, &checks}));
+    std::string cached = render(analyze_module(dir.path, inputs(), {&cache, &checks, &tables}));
     std::string fresh = render(analyze_module(dir.path, inputs()));
     CHECK(cached == fresh);
     return cached;
