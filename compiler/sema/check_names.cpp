@@ -11,11 +11,6 @@ namespace kc::sema {
 
 namespace {
 
-bool public_kind(SymbolKind kind) {
-  return kind == SymbolKind::Type || kind == SymbolKind::Enum || kind == SymbolKind::Schema ||
-         kind == SymbolKind::Fn || kind == SymbolKind::Export;
-}
-
 bool declaration_kind(SymbolKind kind) {
   return kind == SymbolKind::Import || kind == SymbolKind::Type || kind == SymbolKind::Enum ||
          kind == SymbolKind::Schema || kind == SymbolKind::Fn;

@@ -30,6 +30,14 @@ enum class SymbolKind : uint8_t {
   Unchecked
 };
 
+// Whether other modules may read a declaration of this kind (through an import, or the prelude's
+// declarations unqualified): types, enums, schemas, functions and exports. Lets, params, outputs
+// and imports stay in their module.
+inline bool public_kind(SymbolKind kind) {
+  return kind == SymbolKind::Type || kind == SymbolKind::Enum || kind == SymbolKind::Schema ||
+         kind == SymbolKind::Fn || kind == SymbolKind::Export;
+}
+
 // Where an expression is: module, file, expression.
 struct ExprRef {
   uint32_t module = 0;

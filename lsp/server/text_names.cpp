@@ -69,16 +69,7 @@ bool mentions_identifier(std::string_view text, std::string_view name) {
 }
 
 bool public_symbol(const sema::Symbol& symbol) {
-  switch (symbol.kind) {
-    case sema::SymbolKind::Type:
-    case sema::SymbolKind::Enum:
-    case sema::SymbolKind::Schema:
-    case sema::SymbolKind::Fn:
-    case sema::SymbolKind::Export:
-      return true;
-    default:
-      return false;
-  }
+  return sema::public_kind(symbol.kind);
 }
 
 std::optional<DeclaredName> declared_name(const sema::CheckedProgram& checked, uint32_t module,

@@ -39,8 +39,7 @@ std::vector<OpenBracket> open_brackets(std::string_view text, uint32_t offset);
 // Whether `text` holds `name` as a whole identifier (comments and strings count too).
 bool mentions_identifier(std::string_view text, std::string_view name);
 
-// Whether other modules may read a declaration of this kind: types, enums, schemas, functions
-// and exports, as the checker has it (lets, params, outputs and imports stay in their module).
+// Whether other modules may read `symbol` (sema::public_kind).
 bool public_symbol(const sema::Symbol& symbol);
 
 }  // namespace kc::lsp
