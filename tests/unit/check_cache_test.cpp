@@ -13,7 +13,7 @@
 #include "compiler/driver/parse_cache.h"
 #include "compiler/sema/check.h"
 #include "providers/registry/builtin_providers.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/module_fixture.h"
 
 using namespace kc;
 using kc::test::write_file;
@@ -105,17 +105,16 @@ std::string describe(const diag::Diagnostics& diagnostics) {
   return out;
 }
 
-struct Workspace {
-  test::TempDir dir{"kc-check-cache"};
-  driver::DiskFileSystem fs;
-  providers::BuiltinProviders providers;
+struct Workspace : test::ModuleFixture {
+  Workspace() : ModuleFixture("kc-check-cache") {}
+
   driver::ParseCache parses;
   driver::CheckCache checks;
 
   std::string compile(bool cached) {
     driver::CompileOptions options;
     options.path = dir.path + "/app";
-    options.stdlib_dirs = {std::string(KC_SOURCE_DIR) + "/stdlib"};
+    options.stdlib_dirs = stdlib;
     driver::Compilation compilation(options, providers, fs);
     if (cached) {
       compilation.use_parse_cache(&parses);

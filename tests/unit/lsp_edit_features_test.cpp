@@ -15,7 +15,7 @@
 #include "lsp/server/signatures.h"
 #include "lsp/server/text_names.h"
 #include "providers/registry/builtin_providers.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/module_fixture.h"
 
 using namespace kc;
 using namespace kc::lsp;
@@ -43,16 +43,13 @@ std::string apply(std::string text, std::vector<TextEdit> edits) {
   return text;
 }
 
-struct Workspace {
-  test::TempDir dir{"kc-lsp-edit"};
-  driver::DiskFileSystem fs;
-  providers::BuiltinProviders providers;
-  std::vector<std::string> stdlib = {std::string(KC_SOURCE_DIR) + "/stdlib"};
+struct Workspace : test::ModuleFixture {
+  Workspace() : ModuleFixture("kc-lsp-edit") {}
 
   std::string main() const { return dir.path + "/main.kcl"; }
   Analysis analyze(const std::string& text) {
     write_file(main(), text);
-    return analyze_module(dir.path, AnalysisInputs{&fs, &providers, &stdlib});
+    return analyze_module(dir.path, inputs());
   }
 };
 

@@ -15,7 +15,7 @@
 #include "lsp/server/semantic_tokens.h"
 #include "lsp/server/targets.h"
 #include "providers/registry/builtin_providers.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/module_fixture.h"
 
 using namespace kc;
 using namespace kc::lsp;
@@ -69,19 +69,15 @@ web = resource sim.machine web {
 bigger = big with { size = 9 }
 )";
 
-struct Workspace {
-  test::TempDir dir{"kc-lsp-names"};
-  driver::DiskFileSystem fs;
-  providers::BuiltinProviders providers;
-  std::vector<std::string> stdlib = {std::string(KC_SOURCE_DIR) + "/stdlib"};
+struct Workspace : test::ModuleFixture {
   Analysis analysis;
   FileRef main;
   std::string text = kMain;
 
-  Workspace() {
+  Workspace() : ModuleFixture("kc-lsp-names") {
     write_file(dir.path + "/lib/net.kcl", kLib);
     write_file(dir.path + "/main.kcl", kMain);
-    analysis = analyze_module(dir.path, AnalysisInputs{&fs, &providers, &stdlib});
+    analysis = analyze_module(dir.path, inputs());
     std::string path = std::filesystem::canonical(dir.path + "/main.kcl").string();
     std::optional<FileRef> file = find_file(analysis, path);
     if (!file) file = find_file(analysis, dir.path + "/main.kcl");

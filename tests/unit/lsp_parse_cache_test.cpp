@@ -15,7 +15,7 @@
 #include "lsp/server/analysis.h"
 #include "lsp/server/stale_analysis.h"
 #include "providers/registry/builtin_providers.h"
-#include "tests/unit/temp_dir.h"
+#include "tests/unit/module_fixture.h"
 
 using namespace kc;
 using namespace kc::lsp;
@@ -50,16 +50,13 @@ std::string render(const Analysis& analysis) {
   return out;
 }
 
-struct Workspace {
-  test::TempDir dir{"kc-lsp-cache"};
-  driver::DiskFileSystem fs;
-  providers::BuiltinProviders providers;
-  std::vector<std::string> stdlib = {std::string(KC_SOURCE_DIR) + "/stdlib"};
+struct Workspace : test::ModuleFixture {
+  Workspace() : ModuleFixture("kc-lsp-cache") {}
+
   driver::ParseCache cache;
   driver::CheckCache checks;
   lint::DataTableCache tables;
 
-  AnalysisInputs inputs() { return AnalysisInputs{&fs, &providers, &stdlib}; }
   // Analyses through the caches and afresh; they must agree. Returns the cached one's rendering.
   std::string both() {
     std::string cached = render(analyze_module(dir.path, inputs(), {&cache, &checks, &tables}));
