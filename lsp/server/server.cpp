@@ -294,6 +294,12 @@ const Analysis& Server::analysis_of_module(const std::string& module_dir) {
   return *it->second;
 }
 
+const Analysis* Server::last_checked_analysis(const std::string& module_dir) {
+  analysis_of_module(module_dir);  // records the current analysis when it checks
+  auto last = last_checked_.find(module_dir);
+  return last == last_checked_.end() ? nullptr : last->second.get();
+}
+
 namespace {
 
 // Whether the analysis compiled a file of the module in `module_dir` (its own or an import).
@@ -419,9 +425,9 @@ std::optional<Server::Cursor> Server::cursor(const Json& params) {
   }
   // The current text does not check: answer from the last analysis that did, where the text
   // around the cursor is still the same (stale_analysis.h).
-  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
-  if (last == last_checked_.end()) return std::nullopt;
-  const Analysis& old = *last->second;
+  const Analysis* last = last_checked_analysis(std::filesystem::path(path).parent_path().string());
+  if (last == nullptr) return std::nullopt;
+  const Analysis& old = *last;
   std::optional<FileRef> file = find_file(old, path);
   if (!file) return std::nullopt;
   auto stale = std::make_shared<StaleAnalysis>(
@@ -541,12 +547,12 @@ Json Server::find_references(const Json& params) {
   // One with syntax errors: the uses its last analysis that checked knew, where its text is the
   // same now.
   for (const std::string& dir : broken) {
-    auto last = last_checked_.find(dir);
-    if (last == last_checked_.end()) continue;
-    if (auto translated = translate_target(analysis, symbol->target, *last->second)) {
-      StaleAnalysis stale(*last->second,
+    const Analysis* last = last_checked_analysis(dir);
+    if (last == nullptr) continue;
+    if (auto translated = translate_target(analysis, symbol->target, *last)) {
+      StaleAnalysis stale(*last,
                           [this](const std::string& file_path) { return fs_.read(file_path); });
-      add(*last->second, *translated, &stale);
+      add(*last, *translated, &stale);
     }
   }
   return locations;
@@ -644,13 +650,11 @@ Json Server::completion(const Json& params) {
   std::string path = document_path(params);
   const Document* document = documents_.find(path);
   if (document == nullptr) return Json::array();
-  analysis_for(path);  // refreshes last_checked_ when the current text checks
-  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
   CompletionContext context;
   context.text = document->text;
   context.offset =
       LineIndex(document->text).offset(position_of(member(params, "position")), encoding_);
-  context.analysis = last == last_checked_.end() ? nullptr : last->second.get();
+  context.analysis = last_checked_analysis(std::filesystem::path(path).parent_path().string());
   context.schemas = &schemas_;
   context.path = path;
   context.fs = &fs_;
@@ -767,10 +771,9 @@ std::optional<SignatureInfo> Server::signature_while_typing(const Json& params) 
   std::string path = document_path(params);
   const Document* document = documents_.find(path);
   if (document == nullptr) return std::nullopt;
-  analysis_for(path);  // refreshes last_checked_ when the current text checks
-  auto last = last_checked_.find(std::filesystem::path(path).parent_path().string());
-  if (last == last_checked_.end()) return std::nullopt;
-  const Analysis& analysis = *last->second;
+  const Analysis* last = last_checked_analysis(std::filesystem::path(path).parent_path().string());
+  if (last == nullptr) return std::nullopt;
+  const Analysis& analysis = *last;
   uint32_t offset =
       LineIndex(document->text).offset(position_of(member(params, "position")), encoding_);
   return signature_in_text(*analysis.compilation->checked(), analysis.compilation->sources(),

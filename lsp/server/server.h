@@ -115,6 +115,8 @@ class Server {
   std::optional<Cursor> cursor(const Json& params);
   // The checked analyses of the workspace's other modules (under the workspace folders, and of
   // the open documents) besides `current`, for references and rename across modules.
+  // The module's last analysis that checked (the current one when it checks); null when none did.
+  const Analysis* last_checked_analysis(const std::string& module_dir);
   // `broken`, when given, receives the directories of those that do not check (syntax errors).
   std::vector<const Analysis*> other_modules(const Analysis& current,
                                              std::vector<std::string>* broken = nullptr);
